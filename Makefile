@@ -8,6 +8,7 @@ VENV      := .venv
 RASA_VENV := .venv-rasa
 PY        := $(VENV)/bin/python
 RASA      := $(RASA_VENV)/bin/rasa
+CHROMIUM  ?= /usr/bin/chromium
 
 # Offline, quiet, and sized for a 2-core machine.
 export HF_HUB_OFFLINE := 1
@@ -46,6 +47,11 @@ $(VENV)/.installed: requirements.txt
 	$(PY) -m pip install -q -r requirements.txt
 	touch $@
 
+# Browser tests use Debian's chromium; never a browser that a tool downloads.
+$(CHROMIUM):
+	@if [ "$$(id -u)" = 0 ]; then apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium; \
+	else echo "error: browser tests need Debian's chromium at $(CHROMIUM): sudo apt-get install chromium" >&2; exit 1; fi
+
 # --- data, index, model -----------------------------------------------------
 var/store.db: $(STORE_DATA) bot/store/schema.py bot/store/load.py | $(VENV)/.installed
 	$(PY) -m bot.store.load
@@ -77,8 +83,8 @@ test-rasa: models/.trained
 	$(RASA) test core --stories tests/test_stories.yml --model models/concierge.tar.gz \
 	  --fail-on-prediction-errors --out reports/rasa-test
 
-test-py: setup
-	$(PY) -m pytest
+test-py: setup | $(CHROMIUM)
+	CHROMIUM=$(CHROMIUM) $(PY) -m pytest
 
 # --- maintenance ----------------------------------------------------------
 demo-data: | $(VENV)/.installed
@@ -88,6 +94,8 @@ freeze:
 	(echo "# Python 3.11 environment (.venv): action server, bot/ library, tests. Pinned: make freeze."; \
 	  $(PY) -m pip freeze | sed 's/^torch==\([0-9.]*\)+cpu$$/torch==\1/') > requirements.txt
 	(echo "# Python 3.10 environment (.venv-rasa): the Rasa server only. Pinned: make freeze."; \
+	  echo "# python-socketio stays at 5.9.0: from 5.10 AsyncServer.enter_room is a coroutine, which Rasa 3.6's"; \
+	  echo "# socket.io channel calls without await, so replies with session_persistence never arrive."; \
 	  $(RASA_VENV)/bin/python -m pip freeze) > requirements-rasa.txt
 
 clean:

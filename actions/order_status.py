@@ -14,19 +14,20 @@ class ValidateOrderStatusForm(UsesServices, FormValidationAction):
     def name(self) -> str:
         return "validate_order_status_form"
 
+    @staticmethod
+    def _normalized(slot: str, value: Any, normalize, dispatcher: CollectingDispatcher) -> dict[str, Any]:
+        normalized = normalize(value if isinstance(value, str) else None)
+        if normalized is None:
+            dispatcher.utter_message(response=f"utter_invalid_{slot}")
+        return {slot: normalized}
+
     def validate_order_id(self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker,
                           domain: dict[str, Any]) -> dict[str, Any]:
-        order_id = normalize_order_id(value if isinstance(value, str) else None)
-        if order_id is None:
-            dispatcher.utter_message(response="utter_invalid_order_id")
-        return {"order_id": order_id}
+        return self._normalized("order_id", value, normalize_order_id, dispatcher)
 
     def validate_email(self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker,
                        domain: dict[str, Any]) -> dict[str, Any]:
-        email = normalize_email(value if isinstance(value, str) else None)
-        if email is None:
-            dispatcher.utter_message(response="utter_invalid_email")
-        return {"email": email}
+        return self._normalized("email", value, normalize_email, dispatcher)
 
 
 class ActionCheckOrderStatus(UsesServices, Action):

@@ -70,3 +70,6 @@ def kb_services(tmp_path_factory, store_url):
     services = Services(settings)
     index_folder(KNOWLEDGE / "policies", services.kb_index, services.embedder)
     return services
+
+
+from tests.servers import concierge, sender  # noqa: E402,F401  (session-scoped real servers)

@@ -3,7 +3,7 @@ import json
 
 import pytest
 
-from tests.e2e.conftest import texts
+from tests.servers import texts
 
 pytestmark = pytest.mark.e2e
 

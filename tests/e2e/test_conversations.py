@@ -4,7 +4,7 @@ import re
 
 import pytest
 
-from tests.e2e.conftest import texts
+from tests.servers import texts
 
 pytestmark = pytest.mark.e2e
 

@@ -1,4 +1,4 @@
-"""Real servers for end-to-end tests, started once per test run.
+"""Real servers for end-to-end and browser tests, started once per test run.
 
 The fixture runs the same launcher as `make run` (`python -m bot.cli.run`) on free ports,
 waits for it to print its URLs, and at the end sends Ctrl-C (SIGINT) and checks that every
