@@ -6,7 +6,7 @@ over `.env`; relative paths are resolved against the project root.
 from __future__ import annotations
 
 import os
-from dataclasses import dataclass, fields
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Mapping
 
@@ -105,6 +105,3 @@ class Settings:
     def rasa_env(self) -> dict[str, str]:
         """Variables that `endpoints.yml` expands (`${VAR}`) inside the Rasa server."""
         return {"ACTION_ENDPOINT_URL": self.action_endpoint_url, "TRACKER_STORE_URL": self.tracker_store_url}
-
-    def describe(self) -> dict[str, str]:
-        return {f.name: str(getattr(self, f.name)) for f in fields(self)}

@@ -44,8 +44,3 @@ class SqlStore:
                                   size=i["size"], colour=i["colour"], unit_price=i["unit_price"]) for i in items),
             events=tuple(OrderEvent(type=e["type"], at=e["at"]) for e in events),
         )
-
-    def counts(self) -> dict[str, int]:
-        with self.engine.connect() as conn:
-            return {t.name: conn.execute(sa.select(sa.func.count()).select_from(t)).scalar_one()
-                    for t in schema.metadata.sorted_tables}
