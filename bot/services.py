@@ -3,10 +3,13 @@ from __future__ import annotations
 
 from functools import cached_property, lru_cache
 
+from bot.answers.gaps import JsonlGapLog
+from bot.answers.grounding import GroundingConfig
 from bot.answers.service import AnswerService
 from bot.knowledge.chroma_index import ChromaIndex
 from bot.knowledge.embeddings import SentenceTransformerEmbedder
-from bot.knowledge.retriever import DenseRetriever
+from bot.knowledge.retriever import HybridRetriever
+from bot.llm.base import ChatModel
 from bot.orders.service import OrderService
 from bot.settings import Settings
 from bot.store.repository import SqlStore
@@ -38,14 +41,38 @@ class Services:
         return ChromaIndex(s.kb_collection, path=s.chroma_path, host=s.chroma_host, port=s.chroma_port)
 
     @cached_property
-    def retriever(self) -> DenseRetriever:
-        return DenseRetriever(self.embedder, self.kb_index)
+    def retriever(self) -> HybridRetriever:
+        return HybridRetriever(self.embedder, self.kb_index, candidates=self.settings.kb_candidates)
+
+    @cached_property
+    def chat_model(self) -> ChatModel | None:
+        """The back end that phrases answers, per LLM_BACKEND; None = extractive answers only."""
+        s = self.settings
+        if s.llm_backend == "none":
+            return None
+        if s.llm_backend == "openai":
+            from bot.llm.openai_http import OpenAICompatibleChatModel
+
+            return OpenAICompatibleChatModel(s.llm_base_url, s.llm_model, s.llm_api_key, timeout_s=s.llm_timeout_s,
+                                             retries=s.llm_retries)
+        if s.llm_backend == "llamacpp":
+            from bot.llm.llamacpp import LlamaCppChatModel
+            from bot.llm.packaged import resolve_model
+
+            path = resolve_model(s.llm_model, s.data_dir / "models")
+            return LlamaCppChatModel(str(path), threads=s.llm_threads, timeout_s=s.llm_timeout_s)
+        raise ValueError(f"LLM_BACKEND={s.llm_backend!r}: use llamacpp, openai or none")
+
+    @cached_property
+    def grounding(self) -> GroundingConfig:
+        s = self.settings
+        return GroundingConfig(min_score=s.kb_min_score, min_term_support=s.kb_support_min)
 
     @cached_property
     def answers(self) -> AnswerService:
         s = self.settings
-        return AnswerService(self.retriever, min_score=s.kb_min_score, top_k=s.kb_top_k,
-                             max_chars=s.kb_max_answer_chars)
+        return AnswerService(self.retriever, self.grounding, chat_model=self.chat_model,
+                             gaps=JsonlGapLog(s.knowledge_gaps_path), top_k=s.kb_top_k, max_chars=s.kb_max_answer_chars)
 
 
 @lru_cache(maxsize=1)

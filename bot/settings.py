@@ -37,6 +37,16 @@ class Settings:
     kb_top_k: int
     kb_min_score: float
     kb_max_answer_chars: int
+    kb_candidates: int
+    kb_support_min: float
+    # chat model that phrases answers
+    llm_backend: str  # llamacpp | openai | none
+    llm_model: str  # llamacpp: smollm2-135m, qwen2.5-coder-0.5b or a GGUF path; openai: the model name
+    llm_base_url: str
+    llm_api_key: str
+    llm_timeout_s: float
+    llm_retries: int
+    llm_threads: int
     # processes
     rasa_bin: Path
     rasa_api_token: str
@@ -90,8 +100,17 @@ class Settings:
             kb_collection=get("KB_COLLECTION", "store_knowledge"),
             embedding_model=get("EMBEDDING_MODEL", "") or _packaged_embedding_model(),
             kb_top_k=int(number("KB_TOP_K", "4", int)),
-            kb_min_score=float(number("KB_MIN_SCORE", "0.35", float)),
+            kb_min_score=float(number("KB_MIN_SCORE", "0.4", float)),
             kb_max_answer_chars=int(number("KB_MAX_ANSWER_CHARS", "700", int)),
+            kb_candidates=int(number("KB_CANDIDATES", "20", int)),
+            kb_support_min=float(number("KB_SUPPORT_MIN", "0.7", float)),
+            llm_backend=get("LLM_BACKEND", "llamacpp").lower(),
+            llm_model=get("LLM_MODEL", "smollm2-135m"),
+            llm_base_url=get("LLM_BASE_URL", "http://127.0.0.1:8000/v1"),
+            llm_api_key=get("LLM_API_KEY", ""),
+            llm_timeout_s=float(number("LLM_TIMEOUT_S", "20", float)),
+            llm_retries=int(number("LLM_RETRIES", "2", int)),
+            llm_threads=int(number("LLM_THREADS", "2", int)),
             rasa_bin=path("RASA_BIN", ".venv-rasa/bin/rasa"),
             rasa_api_token=get("RASA_API_TOKEN", ""),
             rasa_host=get("RASA_HOST", "127.0.0.1"),
@@ -101,6 +120,10 @@ class Settings:
             rasa_public_url=get("RASA_PUBLIC_URL", f"http://localhost:{rasa_port}"),
             torch_threads=int(number("TORCH_THREADS", "2", int)),
         )
+
+    @property
+    def knowledge_gaps_path(self) -> Path:
+        return self.data_dir / "knowledge_gaps.jsonl"
 
     def rasa_env(self) -> dict[str, str]:
         """Variables that `endpoints.yml` expands (`${VAR}`) inside the Rasa server."""

@@ -65,7 +65,8 @@ def kb_services(tmp_path_factory, store_url):
     from bot.settings import Settings
 
     data = tmp_path_factory.mktemp("kb")
-    settings = Settings.from_env(env={"CONCIERGE_DATA_DIR": str(data), "STORE_DB_URL": store_url},
+    settings = Settings.from_env(env={"CONCIERGE_DATA_DIR": str(data), "STORE_DB_URL": store_url,
+                                      "LLM_BACKEND": "none"},  # extractive: fast and exact to assert on
                                  env_file=Path("/nonexistent"))
     services = Services(settings)
     index_folder(KNOWLEDGE / "policies", services.kb_index, services.embedder)

@@ -1,15 +1,35 @@
-"""Grounded answers, first slice: the best passage from the store's documents, with its source.
+"""Grounded answers from the store's knowledge, retrieval first.
 
-Nothing is generated here: the reply is the store's own text, so it cannot invent policy.
+1. Follow-ups are resolved against the customer's previous question.
+2. Hybrid retrieval ranks passages; below the calibrated relevance threshold the answer is an
+   honest "I don't have that information" and the question goes to the knowledge-gap log.
+3. The factual core is the evidence itself: the passage sentences that answer the question,
+   plus facts computed in Python (a day count against a return window).
+4. A chat model may phrase that evidence for the customer; its text is sent only when every
+   sentence passes the faithfulness check, otherwise the extractive answer is sent.
+5. Every answer carries its citations, as text and as a structured payload.
 """
 from __future__ import annotations
 
+import logging
 import re
+import time
 from dataclasses import dataclass, field
 
+from bot.answers.gaps import GapLog, KnowledgeGap
+from bot.answers.grounding import (ECHO_START_RE, LEAD_IN_RE, Evidence, GroundingConfig, check_faithfulness, is_responsive, looks_like_injection,
+                                   resolve_follow_up, select_evidence, window_facts)
+from bot.answers.prompt import NOT_IN_FACTS, phrasing_messages
+from bot.knowledge.chroma_index import IndexUnavailable
+from bot.knowledge.documents import split_sentences
+from bot.knowledge.lexical import terms
 from bot.knowledge.retriever import Passage, Retriever
+from bot.llm.base import ChatModel, ChatModelError
 
-MAX_QUESTION_CHARS = 1000  # what is embedded of a (possibly huge) message
+log = logging.getLogger(__name__)
+
+MAX_QUESTION_CHARS = 1000  # what is searched of a (possibly huge) message
+MAX_GENERATED_TOKENS = 120
 
 
 @dataclass(frozen=True)
@@ -17,6 +37,10 @@ class Source:
     title: str
     section: str
     url: str
+    source: str = ""  # document path in the knowledge folder
+
+    def label(self) -> str:
+        return f"{self.title} › {self.section}" if self.section else self.title
 
 
 @dataclass(frozen=True)
@@ -25,51 +49,120 @@ class Answer:
     text: str = ""
     sources: list[Source] = field(default_factory=list)
     score: float = 0.0
+    reason: str = "answered"  # answered | no_match | empty | knowledge_unavailable
+    generated: bool = False  # phrased by the chat model (and passed the faithfulness check)
+    evidence: list[str] = field(default_factory=list)
+    searched_for: str = ""
+    timings_ms: dict[str, float] = field(default_factory=dict)
+    rejected: list[str] = field(default_factory=list)  # why a generated text was not sent
 
     def payload(self) -> dict:
         """Structured form of the citations, for channels that render them."""
-        return {"sources": [{"title": s.title, "section": s.section, "url": s.url} for s in self.sources]}
+        return {"sources": [{"title": s.title, "section": s.section, "url": s.url} for s in self.sources],
+                "generated": self.generated}
 
 
 def is_answerable(passages: list[Passage], min_score: float) -> bool:
-    """The relevance gate: answer only when the best passage is similar enough to the question."""
+    """The relevance gate: answer only when the best passage is relevant enough to the question."""
     return bool(passages) and passages[0].score >= min_score
 
 
-def trim_to_sentences(text: str, max_chars: int) -> str:
-    """At most `max_chars`, cut at a sentence end when the text is longer."""
-    text = " ".join(text.split())
-    if len(text) <= max_chars:
-        return text
-    sentences = re.split(r"(?<=[.!?])\s+", text)
-    out = ""
-    for s in sentences:
-        if len(out) + len(s) + 1 > max_chars:
-            break
-        out = f"{out} {s}".strip()
-    return out or text[:max_chars].rsplit(" ", 1)[0] + "…"
+def prefer_focus(passages: list[Passage], follow_up: str) -> list[Passage]:
+    """For a resolved follow-up, passages that mention what the follow-up itself asks about ("express")
+    go first; the previous question only supplies the topic."""
+    focus = set(terms(follow_up))
+    if not focus:
+        return passages
+    return sorted(passages, key=lambda p: len(focus & set(terms(f"{p.title} {p.section} {p.text}"))), reverse=True)
 
 
-def compose(passage: Passage, max_chars: int) -> str:
-    label = f"{passage.title} › {passage.section}" if passage.section else passage.title
-    link = f"[{label}]({passage.url})" if passage.url else label
-    return f"{trim_to_sentences(passage.text, max_chars)}\n\nSource: {link}"
+def citation_text(sources: list[Source]) -> str:
+    links = [f"[{s.label()}]({s.url})" if s.url else s.label() for s in sources]
+    return ("Source: " if len(links) == 1 else "Sources: ") + "; ".join(links)
+
+
+def clean_generated(text: str, max_chars: int) -> str:
+    text = LEAD_IN_RE.sub("", text.strip())
+    text = ECHO_START_RE.split(text, 1)[0]
+    text = re.sub(r"(^|\s)[-*•]\s+", " ", text)  # list bullets become running text
+    text = " ".join(text.split()).strip("\"' ")
+    text = " ".join(dict.fromkeys(split_sentences(text)))  # small models repeat themselves
+    if len(text) > max_chars:
+        text = text[:max_chars].rsplit(". ", 1)[0].rstrip(".") + "."
+    return text
 
 
 class AnswerService:
-    def __init__(self, retriever: Retriever, min_score: float, top_k: int = 4, max_chars: int = 700):
+    def __init__(self, retriever: Retriever, config: GroundingConfig, chat_model: ChatModel | None = None,
+                 gaps: GapLog | None = None, top_k: int = 4, max_chars: int = 700):
         self.retriever = retriever
-        self.min_score = min_score
+        self.config = config
+        self.chat_model = chat_model
+        self.gaps = gaps
         self.top_k = top_k
         self.max_chars = max_chars
 
-    def answer(self, question: str | None) -> Answer:
-        question = (question or "").strip()[:MAX_QUESTION_CHARS]
+    def answer(self, question: str | None, history: list[str] | None = None, sender_id: str = "") -> Answer:
+        question = " ".join((question or "").split())[:MAX_QUESTION_CHARS]
         if not question:
-            return Answer(found=False)
-        passages = self.retriever.retrieve(question, self.top_k)
-        if not is_answerable(passages, self.min_score):
-            return Answer(found=False, score=passages[0].score if passages else 0.0)
-        best = passages[0]
-        return Answer(found=True, text=compose(best, self.max_chars),
-                      sources=[Source(best.title, best.section, best.url)], score=best.score)
+            return Answer(found=False, reason="empty")
+        searched = resolve_follow_up(question, history or [])
+        t0 = time.perf_counter()
+        try:
+            passages = self.retriever.retrieve(searched, self.top_k)
+        except IndexUnavailable as e:
+            log.error("knowledge base unavailable: %s", e)
+            self._gap(question, searched, 0.0, "knowledge_unavailable", sender_id)
+            return Answer(found=False, reason="knowledge_unavailable", searched_for=searched)
+        timings = {"retrieval_ms": (time.perf_counter() - t0) * 1000}
+        if searched != question:
+            passages = prefer_focus(passages, question)
+        best = passages[0].score if passages else 0.0
+        if not is_answerable(passages, self.config.min_score):
+            self._gap(question, searched, best, "no_match", sender_id)
+            return Answer(found=False, score=best, reason="no_match", searched_for=searched, timings_ms=timings)
+        evidence = select_evidence(searched, passages, self.config)
+        computed = window_facts(question, evidence.sentences)
+        evidence = Evidence(evidence.sentences, evidence.passages, computed)
+        body, generated, rejected = self._phrase(question, evidence, timings)
+        sources = list(dict.fromkeys(Source(p.title, p.section, p.url, p.source) for p in evidence.passages))
+        return Answer(found=True, text=f"{body}\n\n{citation_text(sources)}", sources=sources, score=best,
+                      generated=generated, evidence=evidence.facts, searched_for=searched, timings_ms=timings,
+                      rejected=rejected)
+
+    def extractive(self, evidence: Evidence) -> str:
+        return clean_generated(" ".join(evidence.facts), self.max_chars)
+
+    def _phrase(self, question: str, evidence: Evidence, timings: dict) -> tuple[str, bool, list[str]]:
+        """The chat model's phrasing when it is faithful to the evidence, else the evidence itself."""
+        extractive = self.extractive(evidence)
+        if self.chat_model is None or not evidence.facts:
+            return extractive, False, []
+        if looks_like_injection(question):  # never hand an attacker's instructions to the model
+            return extractive, False, ["question looks like a prompt injection"]
+        t0 = time.perf_counter()
+        try:
+            text = self.chat_model.complete(phrasing_messages(question, evidence.facts), MAX_GENERATED_TOKENS)
+        except ChatModelError as e:
+            log.warning("chat model failed, answering extractively: %s", e)
+            return extractive, False, [f"chat model failed: {e}"]
+        finally:
+            timings["generation_ms"] = (time.perf_counter() - t0) * 1000
+        text = clean_generated(text, self.max_chars)
+        if NOT_IN_FACTS in text:
+            return extractive, False, ["the model said the facts do not answer the question"]
+        if not is_responsive(text):
+            return extractive, False, [f"not an answer to the question: {text[:80]}"]
+        verdict = check_faithfulness(text, evidence.facts, self.config)
+        if not verdict.supported:
+            log.info("generated answer rejected: %s", verdict.problems)
+            return extractive, False, verdict.problems
+        return text, True, []
+
+    def _gap(self, question: str, searched: str, score: float, reason: str, sender_id: str) -> None:
+        if self.gaps is None:
+            return
+        try:
+            self.gaps.record(KnowledgeGap(question, searched, round(score, 4), reason, sender_id))
+        except OSError as e:  # the log must never break the conversation
+            log.error("could not record a knowledge gap: %s", e)

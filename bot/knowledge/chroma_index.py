@@ -11,6 +11,10 @@ from pathlib import Path
 from typing import Sequence
 
 
+class IndexUnavailable(RuntimeError):
+    """Chroma could not be reached or answered with an error."""
+
+
 @dataclass(frozen=True)
 class IndexHit:
     id: str
@@ -27,19 +31,25 @@ class ChromaIndex:
 
     def _get(self):
         if self._collection is None:
-            import chromadb
-            from chromadb.config import Settings as ChromaSettings
-
-            chroma_settings = ChromaSettings(anonymized_telemetry=False)
-            if self.host:
-                client = chromadb.HttpClient(host=self.host, port=self.port, settings=chroma_settings)
-            else:
-                assert self.path is not None, "an embedded Chroma needs a path"
-                self.path.mkdir(parents=True, exist_ok=True)
-                client = chromadb.PersistentClient(path=str(self.path), settings=chroma_settings)
-            self._collection = client.get_or_create_collection(
-                self.collection_name, embedding_function=None, metadata={"hnsw:space": "cosine"})
+            try:
+                self._collection = self._connect()
+            except Exception as e:  # chromadb raises many kinds (connection, value, internal errors)
+                raise IndexUnavailable(f"Chroma is not available: {e}") from e
         return self._collection
+
+    def _connect(self):
+        import chromadb
+        from chromadb.config import Settings as ChromaSettings
+
+        chroma_settings = ChromaSettings(anonymized_telemetry=False)
+        if self.host:
+            client = chromadb.HttpClient(host=self.host, port=self.port, settings=chroma_settings)
+        else:
+            assert self.path is not None, "an embedded Chroma needs a path"
+            self.path.mkdir(parents=True, exist_ok=True)
+            client = chromadb.PersistentClient(path=str(self.path), settings=chroma_settings)
+        return client.get_or_create_collection(
+            self.collection_name, embedding_function=None, metadata={"hnsw:space": "cosine"})
 
     def hashes(self) -> dict[str, str]:
         """Stored chunk id -> content hash."""
@@ -59,13 +69,40 @@ class ChromaIndex:
     def count(self) -> int:
         return self._get().count()
 
+    def all(self) -> list[IndexHit]:
+        """Every stored chunk (for the lexical index), similarity 0."""
+        try:
+            got = self._get().get(include=["documents", "metadatas"])
+        except IndexUnavailable:
+            raise
+        except Exception as e:
+            raise IndexUnavailable(f"Chroma failed: {e}") from e
+        return [IndexHit(id=i, text=d or "", metadata=m or {}, similarity=0.0)
+                for i, d, m in zip(got["ids"], got["documents"], got["metadatas"])]
+
+    def embeddings(self, ids: Sequence[str]) -> dict[str, list[float]]:
+        if not ids:
+            return {}
+        try:
+            got = self._get().get(ids=list(ids), include=["embeddings"])
+        except IndexUnavailable:
+            raise
+        except Exception as e:
+            raise IndexUnavailable(f"Chroma failed: {e}") from e
+        return {i: [float(x) for x in e] for i, e in zip(got["ids"], got["embeddings"])}
+
     def query(self, embedding: Sequence[float], k: int) -> list[IndexHit]:
-        col = self._get()
-        n = min(k, col.count())
-        if n == 0:
-            return []
-        res = col.query(query_embeddings=[list(embedding)], n_results=n,
-                        include=["documents", "metadatas", "distances"])
+        try:
+            col = self._get()
+            n = min(k, col.count())
+            if n == 0:
+                return []
+            res = col.query(query_embeddings=[list(embedding)], n_results=n,
+                            include=["documents", "metadatas", "distances"])
+        except IndexUnavailable:
+            raise
+        except Exception as e:
+            raise IndexUnavailable(f"Chroma failed: {e}") from e
         return [IndexHit(id=i, text=d, metadata=m or {}, similarity=1.0 - dist)
                 for i, d, m, dist in zip(res["ids"][0], res["documents"][0], res["metadatas"][0],
                                          res["distances"][0])]

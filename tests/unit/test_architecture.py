@@ -42,7 +42,9 @@ def test_nothing_imports_rasa_addons():
 
 def test_each_vendor_sdk_is_imported_by_exactly_one_module():
     for sdk, owner in (("chromadb", "bot/knowledge/chroma_index.py"),
-                       ("sentence_transformers", "bot/knowledge/embeddings.py")):
+                       ("sentence_transformers", "bot/knowledge/embeddings.py"),
+                       ("xllamacpp", "bot/llm/llamacpp.py"), ("httpx", "bot/llm/openai_http.py"),
+                       ("pypdf", "bot/knowledge/documents.py")):
         users = [p.relative_to(ROOT).as_posix() for p in modules("bot") + modules("actions")
                  if any(n.split(".")[0] == sdk for n in imports(p))]
         assert users == [owner], (sdk, users)
