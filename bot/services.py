@@ -72,7 +72,8 @@ class Services:
     def answers(self) -> AnswerService:
         s = self.settings
         return AnswerService(self.retriever, self.grounding, chat_model=self.chat_model,
-                             gaps=JsonlGapLog(s.knowledge_gaps_path), top_k=s.kb_top_k, max_chars=s.kb_max_answer_chars)
+                             gaps=JsonlGapLog(s.knowledge_gaps_path), top_k=s.kb_top_k, max_chars=s.kb_max_answer_chars,
+                             embedder=self.embedder)
 
 
 @lru_cache(maxsize=1)

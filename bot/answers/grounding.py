@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from typing import Callable
 
 from bot.knowledge.documents import split_sentences
 from bot.knowledge.lexical import WORD_RE, stem, terms
@@ -20,7 +21,8 @@ class GroundingConfig:
     passage_margin: float = 0.08  # second passage used as evidence when within this of the best
     max_evidence_sentences: int = 3
     max_evidence_chars: int = 500
-    min_relative_overlap: float = 0.6  # evidence sentences share at least this much of the best one's overlap
+    min_relative_overlap: float = 0.6  # evidence sentences score at least this share of the best one
+    min_sentence_similarity: float = 0.35  # a sentence with no word of the question counts from this cosine
     min_term_support: float = 0.7  # share of a generated sentence's content terms found in the evidence
     number_source_similarity: float = 0.75  # numbers must come from evidence sentences this close to the best match
 
@@ -80,25 +82,32 @@ def _overlap(question_terms: set[str], sentence: str) -> float:
     return len(question_terms & s) / (len(question_terms) or 1)
 
 
-def select_evidence(question: str, passages: list[Passage], cfg: GroundingConfig) -> Evidence:
-    """The sentences of the best passage(s) that answer the question, injection-looking ones dropped."""
+def select_evidence(question: str, passages: list[Passage], cfg: GroundingConfig,
+                    similarity: Callable[[list[str]], list[float]] | None = None) -> Evidence:
+    """The sentences of the best passage(s) that answer the question, injection-looking ones dropped.
+
+    A sentence scores its share of the question's terms plus, when `similarity` is given (the cosine of
+    each sentence to the question), that cosine: "bitcoin" finds "cryptocurrencies"."""
     if not passages:
         return Evidence([], [])
     best = passages[0]
     used = [best] + [p for p in passages[1:2] if p.score >= cfg.min_score and best.score - p.score <= cfg.passage_margin
                      and p.source == best.source]
     q = set(terms(question))
-    candidates: list[tuple[float, int, int, str]] = []  # (overlap, passage rank, position, sentence)
-    for rank, p in enumerate(used):
-        for pos, s in enumerate(split_sentences(p.text)):
-            if not looks_like_injection(s):
-                candidates.append((_overlap(q, s), rank, pos, s))
+    found = [(rank, pos, s) for rank, p in enumerate(used) for pos, s in enumerate(split_sentences(p.text))
+             if not looks_like_injection(s)]
+    cosines = similarity([s for _, _, s in found]) if similarity and found else [0.0] * len(found)
+    candidates: list[tuple[float, int, int, str]] = []  # (score, passage rank, position, sentence)
+    for (rank, pos, s), cos in zip(found, cosines):
+        overlap = _overlap(q, s)
+        relevant = overlap > 0 or cos >= cfg.min_sentence_similarity
+        candidates.append((overlap + cos if relevant else 0.0, rank, pos, s))
     if not candidates:
         return Evidence([], used)
     ranked = sorted(candidates, key=lambda c: (-c[0], c[1], c[2]))
     top = ranked[0][0]
     chosen = [c for c in ranked if c[0] > 0 and c[0] >= cfg.min_relative_overlap * top][: cfg.max_evidence_sentences]
-    if not chosen:  # nothing overlaps word for word: the passage's opening is its summary
+    if not chosen:  # nothing relates on its own: the passage's opening is its summary
         chosen = sorted(candidates, key=lambda c: (c[1], c[2]))[:2]
     chosen.sort(key=lambda c: (c[1], c[2]))
     out: list[str] = []
@@ -156,7 +165,7 @@ PROPER_RE = re.compile(r"(?<![.!?]\s)(?<!^)\b([A-Z][a-z]{2,})\b")
 COMMON_CAPITALISED = frozenset("yes no sorry hi hello thanks thank unfortunately however please you we our your "
                                "the this that these there here it if for and but also of course sure great".split())
 ECHO_START_RE = re.compile(r"\b(QUESTION|FACTS)\s*:|<<<")  # the model starts repeating the prompt: cut there
-PROMPT_ECHO_RE = re.compile(r"\b(FACTS|QUESTION|NOT_IN_FACTS)\b|store facts|customer question|<<<|>>>", re.I)
+PROMPT_ECHO_RE = re.compile(r"\b(FACTS|QUESTION)\b|store facts|customer question|<<<|>>>", re.I)
 LEAD_IN_RE = re.compile(r"^\s*(the answer is|answer|reply|response|facts)\s*:?\s*[-*]?\s*", re.I)
 
 
@@ -175,9 +184,10 @@ CONTEXT_SKIP = frozenset("a an the it its that this is are was be been of to for
                          "we they us just about than".split())
 
 
-def number_contexts(sentence: str, width: int = 2) -> list[tuple[str, set[str]]]:
-    """Each number with the content terms just before it in its clause: "below that it costs $14.95" ->
-    ("14.95", {"below", "cost"}). The evidence must state the number with the same words around it."""
+def number_contexts(sentence: str, width: int = 6) -> list[tuple[str, set[str]]]:
+    """Each number with the words before it in its clause: "below that it costs $14.95" ->
+    ("14.95", {"below", "cost"}). Those that the evidence uses must stand beside the same number there,
+    so "Trail Club members can return items within 30 days" fails when members get 60."""
     out = []
     for clause in re.split(r"[;,:]", sentence):
         for m in NUMBER_RE.finditer(clause):
@@ -194,8 +204,9 @@ class Faithfulness:
 
 
 def check_faithfulness(answer: str, evidence: list[str], cfg: GroundingConfig) -> Faithfulness:
-    """Every sentence of `answer` must be supported by `evidence`: its numbers appear there, its content
-    terms are mostly there, its names are there, and it is negated only where its evidence is."""
+    """Every sentence of `answer` must be supported by `evidence`: its numbers appear there, stated by the
+    sentences it restates and with the same words just before them; its names are there; most of its
+    content terms are there; and it is negated only where the sentence it restates is."""
     evidence_text = " ".join(evidence)
     if not answer.strip():
         return Faithfulness(False, ["empty answer"])
@@ -204,6 +215,7 @@ def check_faithfulness(answer: str, evidence: list[str], cfg: GroundingConfig) -
     ev_words = {w.lower() for w in re.findall(r"[A-Za-z]+", evidence_text)}
     ev_sentences = [(set(terms(s)), bool(NEGATION_RE.search(s)), numbers(s)) for s in evidence] or [(set(), False, set())]
     ev_stems = [{stem(w) for w in WORD_RE.findall(s.lower())} for s in evidence] or [set()]
+    all_stems = set().union(*ev_stems)
     problems = []
     if PROMPT_ECHO_RE.search(answer):
         return Faithfulness(False, [f"echoes the prompt: {answer[:80]}"])
@@ -237,8 +249,11 @@ def check_faithfulness(answer: str, evidence: list[str], cfg: GroundingConfig) -
             if moved:
                 problems.append(f"numbers taken from another statement {sorted(moved)}: {sentence}")
                 continue
+            # a word just before the number that the evidence uses, but never beside that number
             misplaced = [n for n, context in number_contexts(sentence)
-                         if not any(n in e[2] and context <= words for e, words in zip(ev_sentences, ev_stems))]
+                         if any(w in all_stems and not any(n in e[2] and w in words
+                                                          for e, words in zip(ev_sentences, ev_stems))
+                                for w in context)]
             if misplaced:
                 problems.append(f"numbers stated about something else {misplaced}: {sentence}")
     return Faithfulness(not problems, problems)

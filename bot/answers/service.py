@@ -17,11 +17,13 @@ import time
 from dataclasses import dataclass, field
 
 from bot.answers.gaps import GapLog, KnowledgeGap
-from bot.answers.grounding import (ECHO_START_RE, LEAD_IN_RE, Evidence, GroundingConfig, check_faithfulness, is_responsive, looks_like_injection,
-                                   resolve_follow_up, select_evidence, window_facts)
-from bot.answers.prompt import NOT_IN_FACTS, phrasing_messages
+from bot.answers.grounding import (ECHO_START_RE, LEAD_IN_RE, Evidence, GroundingConfig, check_faithfulness,
+                                   is_responsive, looks_like_injection, numbers, resolve_follow_up, select_evidence,
+                                   window_facts)
+from bot.answers.prompt import phrasing_messages
 from bot.knowledge.chroma_index import IndexUnavailable
 from bot.knowledge.documents import split_sentences
+from bot.knowledge.embeddings import Embedder
 from bot.knowledge.lexical import terms
 from bot.knowledge.retriever import Passage, Retriever
 from bot.llm.base import ChatModel, ChatModelError
@@ -86,7 +88,8 @@ def clean_generated(text: str, max_chars: int) -> str:
     text = ECHO_START_RE.split(text, 1)[0]
     text = re.sub(r"(^|\s)[-*•]\s+", " ", text)  # list bullets become running text
     text = " ".join(text.split()).strip("\"' ")
-    text = " ".join(dict.fromkeys(split_sentences(text)))  # small models repeat themselves
+    sentences = [LEAD_IN_RE.sub("", s).strip() for s in split_sentences(text)]
+    text = " ".join(dict.fromkeys(s for s in sentences if s))  # small models repeat themselves
     if len(text) > max_chars:
         text = text[:max_chars].rsplit(". ", 1)[0].rstrip(".") + "."
     return text
@@ -94,8 +97,9 @@ def clean_generated(text: str, max_chars: int) -> str:
 
 class AnswerService:
     def __init__(self, retriever: Retriever, config: GroundingConfig, chat_model: ChatModel | None = None,
-                 gaps: GapLog | None = None, top_k: int = 4, max_chars: int = 700):
+                 gaps: GapLog | None = None, top_k: int = 4, max_chars: int = 700, embedder: Embedder | None = None):
         self.retriever = retriever
+        self.embedder = embedder  # sentence-level similarity for choosing the evidence
         self.config = config
         self.chat_model = chat_model
         self.gaps = gaps
@@ -121,7 +125,7 @@ class AnswerService:
         if not is_answerable(passages, self.config.min_score):
             self._gap(question, searched, best, "no_match", sender_id)
             return Answer(found=False, score=best, reason="no_match", searched_for=searched, timings_ms=timings)
-        evidence = select_evidence(searched, passages, self.config)
+        evidence = select_evidence(searched, passages, self.config, self._similarity(searched))
         computed = window_facts(question, evidence.sentences)
         evidence = Evidence(evidence.sentences, evidence.passages, computed)
         body, generated, rejected = self._phrase(question, evidence, timings)
@@ -129,6 +133,17 @@ class AnswerService:
         return Answer(found=True, text=f"{body}\n\n{citation_text(sources)}", sources=sources, score=best,
                       generated=generated, evidence=evidence.facts, searched_for=searched, timings_ms=timings,
                       rejected=rejected)
+
+    def _similarity(self, question: str):
+        if self.embedder is None:
+            return None
+        embedder = self.embedder
+
+        def cosines(sentences: list[str]) -> list[float]:
+            q, *vectors = embedder.embed([question, *sentences])
+            return [sum(a * b for a, b in zip(q, v)) for v in vectors]  # the embeddings are normalised
+
+        return cosines
 
     def extractive(self, evidence: Evidence) -> str:
         return clean_generated(" ".join(evidence.facts), self.max_chars)
@@ -149,14 +164,15 @@ class AnswerService:
         finally:
             timings["generation_ms"] = (time.perf_counter() - t0) * 1000
         text = clean_generated(text, self.max_chars)
-        if NOT_IN_FACTS in text:
-            return extractive, False, ["the model said the facts do not answer the question"]
         if not is_responsive(text):
             return extractive, False, [f"not an answer to the question: {text[:80]}"]
         verdict = check_faithfulness(text, evidence.facts, self.config)
         if not verdict.supported:
             log.info("generated answer rejected: %s", verdict.problems)
             return extractive, False, verdict.problems
+        for fact in reversed(evidence.computed):  # a computed fact the phrasing left out goes first
+            if not numbers(fact) <= numbers(text):
+                text = f"{fact} {text}"
         return text, True, []
 
     def _gap(self, question: str, searched: str, score: float, reason: str, sender_id: str) -> None:

@@ -6,7 +6,9 @@ from typing import Protocol, Sequence
 
 
 class Embedder(Protocol):
-    def embed(self, texts: Sequence[str]) -> list[list[float]]: ...
+    def embed(self, texts: Sequence[str]) -> list[list[float]]:
+        """One unit-length vector per text."""
+        ...
 
 
 class SentenceTransformerEmbedder:

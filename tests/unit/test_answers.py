@@ -157,3 +157,17 @@ def test_generated_text_is_cleaned():
     assert clean_generated("The answer is: - Returns are free. Returns are free. QUESTION: <<<x>>>", 700) == \
         "Returns are free."
     assert clean_generated("FACTS: * Gift cards never expire.", 700) == "Gift cards never expire."
+
+
+def test_lead_ins_inside_the_text_are_dropped_with_the_repetition():
+    from bot.answers.service import clean_generated
+
+    assert clean_generated("We e-mail a label within 1 business day. The answer is: We e-mail a label within 1 "
+                           "business day.", 700) == "We e-mail a label within 1 business day."
+
+
+def test_a_computed_fact_left_out_by_the_model_is_put_back():
+    model = FakeChatModel("You can return most items within 30 days of delivery for a full refund.")
+    answer = service(FakeRetriever([passage(0.8)]), model).answer("I bought it 6 weeks ago, can I return it?")
+    assert answer.generated
+    assert answer.text.startswith("42 days have passed, which is outside the 30-day window. You can return most")

@@ -68,3 +68,22 @@ def test_a_number_moved_to_another_statement_is_rejected():
     evidence = EVIDENCE + ["Standard shipping to Canada costs $14.95."]
     verdict = check_faithfulness(moved, evidence, CFG)
     assert not verdict.supported and "14.95" in verdict.problems[0]
+
+
+def test_sentence_similarity_finds_evidence_that_shares_no_word_with_the_question():
+    p = Passage(text="We accept Visa and PayPal. We do not accept cheques or cryptocurrencies.", title="Payments",
+                section="", url="", source="payments.md", score=0.6)
+    similarity = lambda sentences: [0.2 if "Visa" in s else 0.6 for s in sentences]  # noqa: E731
+    assert select_evidence("can I pay with bitcoin?", [p], CFG, similarity).sentences == [
+        "We do not accept cheques or cryptocurrencies."]
+    # without it, nothing relates: the passage's opening stands in
+    assert select_evidence("can I pay with bitcoin?", [p], CFG).sentences[0] == "We accept Visa and PayPal."
+
+
+def test_a_number_given_to_the_wrong_subject_is_rejected():
+    evidence = ["You can return most items within 30 days of delivery for a full refund.",
+                "Members of our Trail Club loyalty programme get a 60-day return window."]
+    assert check_faithfulness("You can return most items within 30 days of delivery.", evidence, CFG).supported
+    assert check_faithfulness("Trail Club members get a 60-day return window.", evidence, CFG).supported
+    wrong = check_faithfulness("Yes, Trail Club members can return most items within 30 days of delivery.", evidence, CFG)
+    assert not wrong.supported and "30" in wrong.problems[0]
