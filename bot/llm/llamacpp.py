@@ -51,7 +51,10 @@ class LlamaCppChatModel:
         self._load()
 
     def _request(self, messages: list[Message], max_tokens: int, stream: bool) -> dict:
-        return {"messages": messages, "max_tokens": max_tokens, "temperature": 0.0, "stream": stream}
+        # no prompt cache: a reused prefix changes the arithmetic slightly, and with it greedy output;
+        # without it the same prompt always gives the same answer
+        return {"messages": messages, "max_tokens": max_tokens, "temperature": 0.0, "stream": stream,
+                "cache_prompt": False}
 
     def complete(self, messages: list[Message], max_tokens: int) -> str:
         return "".join(self.stream(messages, max_tokens))
