@@ -22,12 +22,13 @@ TRAINING_DATA := config.yml domain.yml $(shell find data -name '*.yml')
 KNOWLEDGE     := $(shell find knowledge/policies -type f)
 STORE_DATA    := knowledge/catalog/products.json knowledge/store/customers.json knowledge/store/orders.json
 
-.PHONY: help setup run test validate test-rasa test-py train index store freeze demo-data clean bench-kb llm-qwen
+.PHONY: help setup run test validate test-rasa test-py train index store freeze demo-data clean bench-kb bench-rec llm-qwen
 
 help:
 	@echo "make run    set up what is missing, then start Concierge (chat on http://localhost:8080)"
 	@echo "make test   set up what is missing, then run every test"
 	@echo "make bench-kb [QUERIES=path]   knowledge-base benchmark -> reports/kb.json, reports/kb.md"
+	@echo "make bench-rec                 recommendation benchmark (Video Games) -> reports/rec.json, rec.md"
 	@echo "other:      setup train index store validate test-rasa test-py demo-data freeze clean llm-qwen"
 
 # --- environments ---------------------------------------------------------
@@ -101,6 +102,9 @@ QUERIES ?=
 REPORT ?= kb
 bench-kb: | $(VENV)/.installed
 	$(PY) -m bot.bench.kb --name $(REPORT) $(if $(QUERIES),--queries $(QUERIES))
+
+bench-rec: | $(VENV)/.installed
+	$(PY) -m bot.bench.rec
 
 # --- maintenance ----------------------------------------------------------
 demo-data: | $(VENV)/.installed
