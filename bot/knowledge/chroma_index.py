@@ -91,13 +91,14 @@ class ChromaIndex:
             raise IndexUnavailable(f"Chroma failed: {e}") from e
         return {i: [float(x) for x in e] for i, e in zip(got["ids"], got["embeddings"])}
 
-    def query(self, embedding: Sequence[float], k: int) -> list[IndexHit]:
+    def query(self, embedding: Sequence[float], k: int, where: dict | None = None) -> list[IndexHit]:
+        """Nearest chunks; `where` filters on metadata (Chroma's operators: $eq, $lte, $and, ...)."""
         try:
             col = self._get()
             n = min(k, col.count())
             if n == 0:
                 return []
-            res = col.query(query_embeddings=[list(embedding)], n_results=n,
+            res = col.query(query_embeddings=[list(embedding)], n_results=n, where=where or None,
                             include=["documents", "metadatas", "distances"])
         except IndexUnavailable:
             raise

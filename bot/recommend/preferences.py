@@ -1,0 +1,153 @@
+"""What a shopper asked for, read from their words, and the hard constraints a product must meet.
+
+Pure functions: `parse_preferences` reads one message, `Preferences.refine` folds a follow-up
+("cheaper", "in blue", "not Nike") into the earlier request, and `violations` says why a product
+does not fit. A product with any violation is never shown as a match.
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field, replace
+
+CATEGORY_WORDS = {
+    "hiking-boots": ["hiking boots", "hiking boot", "walking boots", "boots", "boot"],
+    "running-shoes": ["running shoes", "running shoe", "trail shoes", "trainers", "sneakers", "runners"],
+    "jackets": ["rain jacket", "jackets", "jacket", "coat", "shell", "parka"],
+    "fleeces": ["fleeces", "fleece", "midlayer", "mid-layer"],
+    "tents": ["tents", "tent"],
+    "sleeping-bags": ["sleeping bags", "sleeping bag"],
+    "backpacks": ["backpacks", "backpack", "rucksack", "daypack"],
+    "headlamps": ["headlamps", "headlamp", "head torch", "head lamp"],
+    "socks": ["socks", "sock"],
+    "t-shirts": ["t-shirts", "t-shirt", "tee", "tees", "base layer", "shirt"],
+    "watches": ["gps watch", "watches", "watch"],
+    "coffee-gear": ["coffee maker", "coffee grinder", "coffee gear", "coffee", "kettle", "mug"],
+}
+COLOUR_ALIASES = {"gray": "grey", "navy blue": "navy", "khaki": "olive", "tan": "beige", "silver": "steel"}
+SIZE_WORDS = {"extra small": "XS", "extra large": "XL", "small": "S", "medium": "M", "large": "L"}
+LETTER_SIZES = ("XXL", "XL", "XS", "S", "M", "L")
+
+_NUM = r"(\d{1,5}(?:[.,]\d{1,2})?)"
+MAX_PRICE_RE = re.compile(rf"(?:under|below|less than|max(?:imum)?|up to|no more than|at most|cheaper than|<)\s*"
+                          rf"(?:\$|usd\s*|€|£)?\s*{_NUM}", re.I)
+RANGE_RE = re.compile(rf"(?:between\s*)?(?:\$|€|£)?\s*{_NUM}\s*(?:-|–|to|and)\s*(?:\$|€|£)?\s*{_NUM}\s*"
+                      rf"(?:\$|dollars|usd|bucks|€|£)", re.I)
+BETWEEN_RE = re.compile(rf"between\s*(?:\$|€|£)?\s*{_NUM}\s*(?:and|-|to)\s*(?:\$|€|£)?\s*{_NUM}", re.I)
+AROUND_RE = re.compile(rf"(?:around|about|roughly|approximately|~)\s*(?:\$|€|£)?\s*{_NUM}", re.I)
+BUDGET_RE = re.compile(rf"(?:budget(?: is| of)?|for)\s*(?:\$|€|£)\s*{_NUM}|(?:\$|€|£)\s*{_NUM}\s*budget", re.I)
+SIZE_RE = re.compile(r"\b(?:size|eu|sz)\s*(\d{2}(?:\.5)?|xxl|xl|xs|s|m|l|regular|long|one size)\b"
+                     r"|\b(\d{2})\s*(?:eu)\b|\bin (?:a |an )?(xxl|xl|xs|s|m|l)\b", re.I)
+NEGATED_RE = r"(?:not|no|except|other than|anything but|without|apart from|but not)\s+"
+
+
+def _number(text: str) -> float:
+    return float(text.replace(",", "."))
+
+
+@dataclass(frozen=True)
+class Preferences:
+    """A shopper's request. Empty fields are not constrained."""
+
+    text: str = ""  # what is matched semantically against product text
+    category: str | None = None
+    max_price: float | None = None
+    min_price: float | None = None
+    size: str | None = None
+    colour: str | None = None
+    brands: frozenset[str] = field(default_factory=frozenset)
+    excluded_brands: frozenset[str] = field(default_factory=frozenset)
+
+    def refine(self, newer: "Preferences") -> "Preferences":
+        """A follow-up keeps what it does not change: 'in blue' after 'boots under $120, size 42'."""
+        changes = {k: v for k, v in (("category", newer.category), ("max_price", newer.max_price),
+                                     ("min_price", newer.min_price), ("size", newer.size),
+                                     ("colour", newer.colour)) if v is not None}
+        if newer.category and newer.category != self.category:  # a new kind of product: start over
+            return newer
+        brands = newer.brands or (self.brands - newer.excluded_brands)
+        excluded = (self.excluded_brands | newer.excluded_brands) - newer.brands
+        text = f"{self.text} {newer.text}".strip() if newer.text else self.text
+        return replace(self, text=text, brands=brands, excluded_brands=excluded, **changes)
+
+    def cheaper(self, than: float) -> "Preferences":
+        """'cheaper': below the cheapest price shown so far."""
+        return replace(self, max_price=round(than - 0.01, 2))
+
+
+def _find_category(text: str) -> str | None:
+    best: tuple[int, str] | None = None
+    for category, words in CATEGORY_WORDS.items():
+        for w in words:
+            m = re.search(rf"\b{re.escape(w)}\b", text)
+            if m and (best is None or len(w) > best[0]):
+                best = (len(w), category)
+    return best[1] if best else None
+
+
+def parse_preferences(text: str, brands: list[str], colours: list[str]) -> Preferences:
+    """Read a shopping request: category, budget, size, colour, wanted and excluded brands."""
+    raw = " ".join((text or "").split())
+    low = raw.lower()
+    prefs: dict = {"text": raw, "category": _find_category(low)}
+    if m := BETWEEN_RE.search(low) or RANGE_RE.search(low):
+        lo, hi = sorted((_number(m.group(1)), _number(m.group(2))))
+        prefs["min_price"], prefs["max_price"] = lo, hi
+    elif m := MAX_PRICE_RE.search(low):
+        prefs["max_price"] = _number(m.group(1))
+    elif m := AROUND_RE.search(low):
+        prefs["max_price"] = round(_number(m.group(1)) * 1.2, 2)
+    elif m := BUDGET_RE.search(low):
+        prefs["max_price"] = _number(m.group(1) or m.group(2))
+    if m := SIZE_RE.search(low):
+        size = next(g for g in m.groups() if g)
+        prefs["size"] = size.upper() if size.upper() in LETTER_SIZES else size
+    else:
+        for word, letter in SIZE_WORDS.items():
+            if re.search(rf"\bsize {word}\b|\bin (?:a )?{word}\b", low):
+                prefs["size"] = letter
+                break
+    for alias, colour in COLOUR_ALIASES.items():
+        low = re.sub(rf"\b{alias}\b", colour, low)
+    for colour in sorted(colours, key=len, reverse=True):
+        if re.search(rf"\b{re.escape(colour)}\b", low) and not re.search(rf"{NEGATED_RE}{re.escape(colour)}\b", low):
+            prefs["colour"] = colour
+            break
+    wanted, excluded = set(), set()
+    for brand in brands:
+        b = re.escape(brand.lower())
+        if re.search(rf"{NEGATED_RE}(?:\w+\s+)?{b}\b", low):
+            excluded.add(brand)
+        elif re.search(rf"(?<![\w']){b}(?![\w'])", low):
+            wanted.add(brand)
+    return Preferences(brands=frozenset(wanted), excluded_brands=frozenset(excluded), **prefs)
+
+
+def in_stock(product: dict, colour: str | None = None, size: str | None = None) -> bool:
+    """Some variant in stock, of this colour and/or size when given."""
+    for variant, count in (product.get("stock") or {}).items():
+        v_colour, _, v_size = variant.partition("/")
+        if count > 0 and (colour is None or v_colour == colour) and (size is None or v_size.lower() == size.lower()):
+            return True
+    return False
+
+
+def violations(product: dict, prefs: Preferences) -> list[str]:
+    """Why `product` does not fit `prefs` (empty: it fits). Stock counts per colour/size variant."""
+    out = []
+    if prefs.category and product["category"] != prefs.category:
+        out.append("category")
+    if prefs.max_price is not None and product["price"] > prefs.max_price:
+        out.append("over budget")
+    if prefs.min_price is not None and product["price"] < prefs.min_price:
+        out.append("under the price range")
+    if prefs.brands and product["brand"] not in prefs.brands:
+        out.append("brand")
+    if product["brand"] in prefs.excluded_brands:
+        out.append("excluded brand")
+    if prefs.colour and prefs.colour not in product.get("colours", []):
+        out.append("colour")
+    if prefs.size and prefs.size.lower() not in [s.lower() for s in product.get("sizes", [])]:
+        out.append("size")
+    if not out and not in_stock(product, prefs.colour, prefs.size):
+        out.append("out of stock")
+    return out
