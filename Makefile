@@ -65,8 +65,10 @@ $(CHROMIUM):
 var/store.db: $(STORE_DATA) bot/store/schema.py bot/store/load.py | $(VENV)/.installed
 	$(PY) -m bot.store.load
 
-var/chroma/.indexed: $(KNOWLEDGE) bot/knowledge/documents.py bot/knowledge/indexer.py | $(VENV)/.installed
+var/chroma/.indexed: $(KNOWLEDGE) knowledge/catalog/products.json bot/knowledge/documents.py \
+		bot/knowledge/indexer.py bot/recommend/catalog.py | $(VENV)/.installed
 	$(PY) -m bot.knowledge.indexer
+	$(PY) -m bot.recommend.catalog
 	touch $@
 
 models/.trained: $(TRAINING_DATA) | $(RASA_VENV)/.installed

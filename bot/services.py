@@ -11,6 +11,8 @@ from bot.knowledge.embeddings import SentenceTransformerEmbedder
 from bot.knowledge.retriever import HybridRetriever
 from bot.llm.base import ChatModel
 from bot.orders.service import OrderService
+from bot.recommend.catalog import load_products
+from bot.recommend.service import RecommendationService
 from bot.settings import Settings
 from bot.store.repository import SqlStore
 
@@ -43,6 +45,15 @@ class Services:
     @cached_property
     def retriever(self) -> HybridRetriever:
         return HybridRetriever(self.embedder, self.kb_index, candidates=self.settings.kb_candidates)
+
+    @cached_property
+    def catalog_index(self) -> ChromaIndex:
+        s = self.settings
+        return ChromaIndex(s.catalog_collection, path=s.chroma_path, host=s.chroma_host, port=s.chroma_port)
+
+    @cached_property
+    def recommendations(self) -> RecommendationService:
+        return RecommendationService(load_products(self.settings.catalog_file), self.catalog_index, self.embedder)
 
     @cached_property
     def chat_model(self) -> ChatModel | None:

@@ -33,6 +33,7 @@ class Settings:
     chroma_host: str
     chroma_port: int
     kb_collection: str
+    catalog_collection: str
     embedding_model: str
     kb_top_k: int
     kb_min_score: float
@@ -98,6 +99,7 @@ class Settings:
             chroma_host=get("CHROMA_HOST", ""),
             chroma_port=int(number("CHROMA_PORT", "8000", int)),
             kb_collection=get("KB_COLLECTION", "store_knowledge"),
+            catalog_collection=get("CATALOG_COLLECTION", "store_catalog"),
             embedding_model=get("EMBEDDING_MODEL", "") or _packaged_embedding_model(),
             kb_top_k=int(number("KB_TOP_K", "4", int)),
             kb_min_score=float(number("KB_MIN_SCORE", "0.4", float)),
@@ -120,6 +122,10 @@ class Settings:
             rasa_public_url=get("RASA_PUBLIC_URL", f"http://localhost:{rasa_port}"),
             torch_threads=int(number("TORCH_THREADS", "2", int)),
         )
+
+    @property
+    def catalog_file(self) -> Path:
+        return self.knowledge_dir / "catalog" / "products.json"
 
     @property
     def knowledge_gaps_path(self) -> Path:

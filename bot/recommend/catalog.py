@@ -1,9 +1,13 @@
 """The product catalog in its own Chroma collection: text for semantic match, metadata for filtering."""
 from __future__ import annotations
 
+import argparse
 import hashlib
 import json
+import sys
+import time
 from dataclasses import dataclass
+from pathlib import Path
 
 from bot.knowledge.chroma_index import ChromaIndex
 from bot.knowledge.embeddings import Embedder
@@ -42,6 +46,28 @@ def index_catalog(products: list[dict], index: ChromaIndex, embedder: Embedder) 
     return CatalogReport(len(products), len(changed), len(removed))
 
 
+def load_products(path: Path) -> list[dict]:
+    return json.loads(path.read_text(encoding="utf-8"))
+
+
+def main(argv: list[str] | None = None) -> int:
+    from bot.services import Services
+
+    services = Services()
+    parser = argparse.ArgumentParser(prog="python -m bot.recommend.catalog",
+                                     description="Index the product catalog into its Chroma collection (incremental).")
+    parser.add_argument("catalog", nargs="?", type=Path, default=services.settings.catalog_file,
+                        help="products JSON file (default: %(default)s)")
+    args = parser.parse_args(argv)
+    if not args.catalog.is_file():
+        parser.error(f"{args.catalog} does not exist")
+    start = time.monotonic()
+    report = index_catalog(load_products(args.catalog), services.catalog_index, services.embedder)
+    print(f"catalog index {services.settings.catalog_collection!r}: {report.products} products, "
+          f"{report.embedded} embedded, {report.deleted} deleted in {time.monotonic() - start:.1f} s")
+    return 0
+
+
 def prefilter(prefs: Preferences) -> dict | None:
     """The constraints Chroma can apply itself; sizes, colours and stock per variant are checked after."""
     clauses: list[dict] = [{"in_stock": True}]
@@ -56,3 +82,7 @@ def prefilter(prefs: Preferences) -> dict | None:
     if prefs.excluded_brands:
         clauses.append({"brand": {"$nin": sorted(prefs.excluded_brands)}})
     return clauses[0] if len(clauses) == 1 else {"$and": clauses}
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -151,3 +151,23 @@ def violations(product: dict, prefs: Preferences) -> list[str]:
     if not out and not in_stock(product, prefs.colour, prefs.size):
         out.append("out of stock")
     return out
+
+
+def to_state(prefs: Preferences) -> dict:
+    """A JSON-safe form for a Rasa slot."""
+    return {"text": prefs.text, "category": prefs.category, "max_price": prefs.max_price,
+            "min_price": prefs.min_price, "size": prefs.size, "colour": prefs.colour,
+            "brands": sorted(prefs.brands), "excluded_brands": sorted(prefs.excluded_brands)}
+
+
+def from_state(state: dict | None) -> Preferences | None:
+    if not isinstance(state, dict):
+        return None
+    try:
+        return Preferences(text=str(state.get("text") or ""), category=state.get("category"),
+                           max_price=state.get("max_price"), min_price=state.get("min_price"),
+                           size=state.get("size"), colour=state.get("colour"),
+                           brands=frozenset(state.get("brands") or ()),
+                           excluded_brands=frozenset(state.get("excluded_brands") or ()))
+    except (TypeError, ValueError):
+        return None

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from bot.knowledge.chroma_index import ChromaIndex
 from bot.knowledge.embeddings import Embedder
 from bot.recommend.catalog import prefilter
-from bot.recommend.preferences import Preferences, violations
+from bot.recommend.preferences import Preferences, from_state, parse_preferences, to_state, violations
 
 CANDIDATES = 60
 PRIOR_REVIEWS = 20  # the rating prior counts as this many reviews of PRIOR_RATING
@@ -66,6 +66,19 @@ def reason(p: dict, prefs: Preferences) -> str:
     return f"{p['title']}: " + ", ".join(parts) + "."
 
 
+@dataclass(frozen=True)
+class ShoppingTurn:
+    """The result of one shopping message, with the state to keep for follow-ups."""
+
+    recommendations: Recommendations
+    state: dict  # the request so far (a Rasa slot)
+    shown: list[str]  # product ids shown so far in this request
+
+
+CHEAPER_WORDS = ("cheaper", "less expensive", "lower price", "more affordable")
+MORE_WORDS = ("more", "other", "others", "else", "different")
+
+
 class RecommendationService:
     def __init__(self, products: list[dict], index: ChromaIndex, embedder: Embedder,
                  weights: RankWeights = RankWeights()):
@@ -73,6 +86,33 @@ class RecommendationService:
         self.index = index
         self.embedder = embedder
         self.weights = weights
+        self.brands = sorted({p["brand"] for p in products})
+        self.colours = sorted({c for p in products for c in p.get("colours", [])})
+
+    def turn(self, text: str | None, state: dict | None = None, shown: list[str] | None = None,
+             refine: bool = False, k: int = 5) -> ShoppingTurn:
+        """A request, or a refinement of the last one ("cheaper", "in blue", "not Nike", "show more")."""
+        said = parse_preferences((text or "")[:500], self.brands, self.colours)
+        low = (text or "").lower()
+        cheaper = any(w in low for w in CHEAPER_WORDS)
+        more = any(w in low.split() for w in MORE_WORDS)
+        # NLU may call "something cheaper" a new request: a message that names no kind of product but
+        # changes price, colour, size or brand, or asks for more, refines the last one
+        refine = refine or (said.category is None and (cheaper or more or any(
+            (said.colour, said.size, said.brands, said.excluded_brands, said.max_price, said.min_price))))
+        previous = from_state(state) if refine else None
+        shown = list(shown or []) if previous else []
+        if previous is None:
+            prefs, exclude = said, ()
+        else:
+            prefs = previous.refine(Preferences(category=said.category, max_price=said.max_price,
+                                                min_price=said.min_price, size=said.size, colour=said.colour,
+                                                brands=said.brands, excluded_brands=said.excluded_brands))
+            if cheaper and shown:
+                prefs = prefs.cheaper(min(self.products[i]["price"] for i in shown if i in self.products))
+            exclude = tuple(shown) if more else ()
+        recs = self.recommend(prefs, k=k, exclude=exclude)
+        return ShoppingTurn(recs, to_state(prefs), shown + [r.product_id for r in recs.items])
 
     def recommend(self, prefs: Preferences, k: int = 5, exclude: tuple[str, ...] = ()) -> Recommendations:
         query = prefs.text or (prefs.category or "").replace("-", " ") or "popular outdoor gear"

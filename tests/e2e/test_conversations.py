@@ -85,3 +85,15 @@ def test_unanswerable_question_gets_an_honest_reply_and_the_offer_of_a_person(co
     messages = concierge.say(sender, "Do you sell bicycles?")
     assert "I don't have that information" in texts(messages)
     assert any(b["payload"] == "/request_human" for m in messages for b in m.get("buttons", []))
+
+
+def test_recommendations_come_as_a_carousel_and_refine(concierge, sender):
+    messages = concierge.say(sender, "I'm looking for waterproof hiking boots under $120, size 42")
+    carousels = [m["custom"] for m in messages if m.get("custom", {}).get("type") == "carousel"]
+    assert carousels and carousels[0]["items"] and not carousels[0]["alternatives"]
+    first = carousels[0]["items"]
+    assert all(i["price"] <= 120 and i["url"].startswith("https://") and i["image_url"] for i in first)
+    assert "1. [" in texts(messages) and any(b["title"] == "Cheaper" for m in messages for b in m.get("buttons", []))
+    messages = concierge.say(sender, "something cheaper")
+    cheaper = [m["custom"] for m in messages if m.get("custom", {}).get("type") == "carousel"][0]["items"]
+    assert cheaper and max(i["price"] for i in cheaper) < min(i["price"] for i in first)
