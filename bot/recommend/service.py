@@ -7,7 +7,8 @@ and flagged as alternatives.
 """
 from __future__ import annotations
 
-from dataclasses import dataclass
+import re
+from dataclasses import dataclass, replace
 
 from bot.knowledge.chroma_index import ChromaIndex
 from bot.knowledge.embeddings import Embedder
@@ -75,6 +76,22 @@ class ShoppingTurn:
     shown: list[str]  # product ids shown so far in this request
 
 
+ORDINALS = {"first": 1, "1st": 1, "second": 2, "2nd": 2, "third": 3, "3rd": 3, "fourth": 4, "4th": 4,
+            "fifth": 5, "5th": 5}
+SIMILAR_RE = re.compile(r"\b(?:like|similar to|similar|same as)\b.*?\b(?:the\s+)?(first|1st|second|2nd|third|3rd|"
+                        r"fourth|4th|fifth|5th|last)\b|\b(?:like|similar to)\s+(?:number|no\.?|#)\s*([1-5])\b")
+
+
+def similar_to(text: str, last: list[str]) -> str | None:
+    """'something like the second one' -> the id of the second product shown last time."""
+    m = SIMILAR_RE.search(text)
+    if not m or not last:
+        return None
+    word, digit = m.group(1), m.group(2)
+    n = len(last) if word == "last" else int(digit) if digit else ORDINALS[word]
+    return last[n - 1] if 1 <= n <= len(last) else None
+
+
 CHEAPER_WORDS = ("cheaper", "less expensive", "lower price", "more affordable")
 MORE_WORDS = ("more", "other", "others", "else", "different")
 
@@ -98,7 +115,9 @@ class RecommendationService:
         more = any(w in low.split() for w in MORE_WORDS)
         # NLU may call "something cheaper" a new request: a message that names no kind of product but
         # changes price, colour, size or brand, or asks for more, refines the last one
-        refine = refine or (said.category is None and (cheaper or more or any(
+        last = list((state or {}).get("last") or []) if isinstance(state, dict) else []
+        anchor = similar_to(low, last)
+        refine = refine or anchor is not None or (said.category is None and (cheaper or more or any(
             (said.colour, said.size, said.brands, said.excluded_brands, said.max_price, said.min_price))))
         previous = from_state(state) if refine else None
         shown = list(shown or []) if previous else []
@@ -111,8 +130,13 @@ class RecommendationService:
             if cheaper and shown:
                 prefs = prefs.cheaper(min(self.products[i]["price"] for i in shown if i in self.products))
             exclude = tuple(shown) if more else ()
+            if anchor is not None and anchor in self.products:  # "like the second one": its text is the query
+                p = self.products[anchor]
+                prefs = replace(prefs, text=f"{p['title']} {' '.join(p.get('tags', []))} {p['category']}")
+                exclude = tuple(shown)
         recs = self.recommend(prefs, k=k, exclude=exclude)
-        return ShoppingTurn(recs, to_state(prefs), shown + [r.product_id for r in recs.items])
+        ids = [r.product_id for r in recs.items]
+        return ShoppingTurn(recs, {**to_state(prefs), "last": ids}, shown + ids)
 
     def recommend(self, prefs: Preferences, k: int = 5, exclude: tuple[str, ...] = ()) -> Recommendations:
         query = prefs.text or (prefs.category or "").replace("-", " ") or "popular outdoor gear"

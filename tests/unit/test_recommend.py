@@ -62,3 +62,19 @@ def test_prefilter_and_prior():
     few = {"rating": 5.0, "review_count": 2}
     many = {"rating": 4.6, "review_count": 900}
     assert rating_prior(many) > rating_prior(few)
+
+
+def test_something_like_the_second_one(service):
+    from bot.recommend.service import similar_to
+
+    assert similar_to("something like the second one", ["a", "b", "c"]) == "b"
+    assert similar_to("more like number 3 please", ["a", "b", "c"]) == "c"
+    assert similar_to("similar to the last one", ["a", "b"]) == "b"
+    assert similar_to("like the fifth one", ["a", "b"]) is None and similar_to("I like tents", ["a"]) is None
+    first = service.turn("hiking boots under $200")
+    second_id = first.recommendations.items[1].product_id
+    like = service.turn("something like the second one", first.state, first.shown)
+    ids = [r.product_id for r in like.recommendations.items]
+    assert ids and second_id not in ids and not set(ids) & set(first.shown)
+    assert like.state["max_price"] == 200 and like.state["category"] == "hiking-boots"
+    assert all(r.price <= 200 for r in like.recommendations.items)
