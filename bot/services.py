@@ -37,10 +37,14 @@ class Services:
     def embedder(self) -> SentenceTransformerEmbedder:
         return SentenceTransformerEmbedder(self.settings.embedding_model, threads=self.settings.torch_threads)
 
+    def chroma(self, collection: str) -> ChromaIndex:
+        """A collection in the configured Chroma (embedded folder or server)."""
+        s = self.settings
+        return ChromaIndex(collection, path=s.chroma_path, host=s.chroma_host, port=s.chroma_port)
+
     @cached_property
     def kb_index(self) -> ChromaIndex:
-        s = self.settings
-        return ChromaIndex(s.kb_collection, path=s.chroma_path, host=s.chroma_host, port=s.chroma_port)
+        return self.chroma(self.settings.kb_collection)
 
     @cached_property
     def retriever(self) -> HybridRetriever:
@@ -48,8 +52,7 @@ class Services:
 
     @cached_property
     def catalog_index(self) -> ChromaIndex:
-        s = self.settings
-        return ChromaIndex(s.catalog_collection, path=s.chroma_path, host=s.chroma_host, port=s.chroma_port)
+        return self.chroma(self.settings.catalog_collection)
 
     @cached_property
     def recommendations(self) -> RecommendationService:

@@ -72,9 +72,7 @@ def demo_store(labelled: Path, settings: Settings, work: Path) -> tuple[dict, li
     answers.gaps = None
     knowledge_numbers = numbers(" ".join(p.read_text(encoding="utf-8") for p in docs.glob("*.md")))
     lines: list[str] = []
-    if services.chat_model is not None:
-        services.chat_model.load() if hasattr(services.chat_model, "load") else None
-    answers.answer("warm-up: how long do I have to return something?")
+    answers.answer("warm-up: how long do I have to return something?")  # loads the models before timing
 
     totals, retrievals, generations = [], [], []
     correct = cited = generated = invented = 0

@@ -6,6 +6,7 @@ tries to download a model.
 """
 from __future__ import annotations
 
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Sequence
@@ -29,13 +30,17 @@ class ChromaIndex:
         self.path, self.host, self.port = path, host, port
         self._collection = None
 
-    def _get(self):
-        if self._collection is None:
-            try:
+    @contextmanager
+    def _chroma(self):
+        """The collection, connected on first use; any chromadb error becomes IndexUnavailable."""
+        try:
+            if self._collection is None:
                 self._collection = self._connect()
-            except Exception as e:  # chromadb raises many kinds (connection, value, internal errors)
-                raise IndexUnavailable(f"Chroma is not available: {e}") from e
-        return self._collection
+            yield self._collection
+        except IndexUnavailable:
+            raise
+        except Exception as e:  # chromadb raises many kinds (connection, value, internal errors)
+            raise IndexUnavailable(f"Chroma failed: {e}") from e
 
     def _connect(self):
         import chromadb
@@ -53,57 +58,48 @@ class ChromaIndex:
 
     def hashes(self) -> dict[str, str]:
         """Stored chunk id -> content hash."""
-        got = self._get().get(include=["metadatas"])
+        with self._chroma() as col:
+            got = col.get(include=["metadatas"])
         return {i: (m or {}).get("content_hash", "") for i, m in zip(got["ids"], got["metadatas"])}
 
     def upsert(self, ids: Sequence[str], texts: Sequence[str], embeddings: Sequence[Sequence[float]],
                metadatas: Sequence[dict]) -> None:
         if ids:
-            self._get().upsert(ids=list(ids), documents=list(texts), embeddings=[list(e) for e in embeddings],
-                               metadatas=list(metadatas))
+            with self._chroma() as col:
+                col.upsert(ids=list(ids), documents=list(texts), embeddings=[list(e) for e in embeddings],
+                           metadatas=list(metadatas))
 
     def delete(self, ids: Sequence[str]) -> None:
         if ids:
-            self._get().delete(ids=list(ids))
+            with self._chroma() as col:
+                col.delete(ids=list(ids))
 
     def count(self) -> int:
-        return self._get().count()
+        with self._chroma() as col:
+            return col.count()
 
     def all(self) -> list[IndexHit]:
         """Every stored chunk (for the lexical index), similarity 0."""
-        try:
-            got = self._get().get(include=["documents", "metadatas"])
-        except IndexUnavailable:
-            raise
-        except Exception as e:
-            raise IndexUnavailable(f"Chroma failed: {e}") from e
+        with self._chroma() as col:
+            got = col.get(include=["documents", "metadatas"])
         return [IndexHit(id=i, text=d or "", metadata=m or {}, similarity=0.0)
                 for i, d, m in zip(got["ids"], got["documents"], got["metadatas"])]
 
     def embeddings(self, ids: Sequence[str]) -> dict[str, list[float]]:
         if not ids:
             return {}
-        try:
-            got = self._get().get(ids=list(ids), include=["embeddings"])
-        except IndexUnavailable:
-            raise
-        except Exception as e:
-            raise IndexUnavailable(f"Chroma failed: {e}") from e
+        with self._chroma() as col:
+            got = col.get(ids=list(ids), include=["embeddings"])
         return {i: [float(x) for x in e] for i, e in zip(got["ids"], got["embeddings"])}
 
     def query(self, embedding: Sequence[float], k: int, where: dict | None = None) -> list[IndexHit]:
         """Nearest chunks; `where` filters on metadata (Chroma's operators: $eq, $lte, $and, ...)."""
-        try:
-            col = self._get()
+        with self._chroma() as col:
             n = min(k, col.count())
             if n == 0:
                 return []
             res = col.query(query_embeddings=[list(embedding)], n_results=n, where=where or None,
                             include=["documents", "metadatas", "distances"])
-        except IndexUnavailable:
-            raise
-        except Exception as e:
-            raise IndexUnavailable(f"Chroma failed: {e}") from e
         return [IndexHit(id=i, text=d, metadata=m or {}, similarity=1.0 - dist)
                 for i, d, m, dist in zip(res["ids"][0], res["documents"][0], res["metadatas"][0],
                                          res["distances"][0])]

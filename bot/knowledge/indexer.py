@@ -100,8 +100,7 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     if not args.folder.is_dir():
         parser.error(f"{args.folder} is not a folder")
-    index = services.kb_index if args.collection == s.kb_collection else ChromaIndex(
-        args.collection, path=s.chroma_path, host=s.chroma_host, port=s.chroma_port)
+    index = services.chroma(args.collection)
     report = index_folder(args.folder, index, services.embedder, progress=False if args.no_progress else None,
                           rebuild=args.rebuild)
     where = f"{s.chroma_host}:{s.chroma_port}" if s.chroma_host else str(s.chroma_path)

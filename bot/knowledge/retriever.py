@@ -123,8 +123,9 @@ class HybridRetriever:
             return [_passage(h, h.similarity) for h in dense[:k]]
         fused = rrf([[h.id for h in dense], [h.id for h in lexical]], self.rrf_k)
         order = sorted(fused, key=fused.get, reverse=True)
+        hits = {**self._hits, **{h.id: h for h in dense}}
         if mode == "hybrid":
-            return [_passage(self._hits.get(i) or next(h for h in dense if h.id == i), fused[i]) for i in order[:k]]
+            return [_passage(hits[i], fused[i]) for i in order[:k]]
         missing = [i for i in order if i not in cosine]
         if missing:
             cosine.update(self._cosines(qvec, missing))
@@ -132,7 +133,7 @@ class HybridRetriever:
         w = self.weights
         scored = []
         for i in order:
-            hit = self._hits.get(i) or next(h for h in dense if h.id == i)
+            hit = hits[i]
             cov = coverage(q_terms, self._terms.get(i) or set(terms(self._full_text(hit))), bm25.term_idf)
             scored.append((w.dense * cosine.get(i, 0.0) + w.coverage * cov, fused[i], hit))
         scored.sort(key=lambda s: (s[0], s[1]), reverse=True)

@@ -46,10 +46,6 @@ class LlamaCppChatModel:
                     raise ChatModelError(f"could not load {self.model_path}: {e}") from e
         return self._server
 
-    def load(self) -> None:
-        """Load the model now (start-up) instead of on the first question."""
-        self._load()
-
     def _request(self, messages: list[Message], max_tokens: int, stream: bool) -> dict:
         # no prompt cache: a reused prefix changes the arithmetic slightly, and with it greedy output;
         # without it the same prompt always gives the same answer

@@ -30,9 +30,8 @@ class Interactions:
             rows.append(users.setdefault(u, len(users)))
             cols.append(items.setdefault(i, len(items)))
         m = sparse.csr_matrix((np.ones(len(rows), dtype=np.float32), (rows, cols)), shape=(len(users), len(items)))
-        m.data[:] = 1.0  # repeated purchases count once
         m.sum_duplicates()
-        m.data[:] = 1.0
+        m.data[:] = 1.0  # repeated purchases count once
         return cls(list(users), list(items), m)
 
 

@@ -151,8 +151,7 @@ class RecommendationService:
                 if h.id in self.products and h.id not in exclude]
         near.sort(key=lambda sp: (len(violations(sp[1], prefs)), "category" in violations(sp[1], prefs), -sp[0]))
         ranked = self._rank(near[: k * 3], prefs, k, keep_order=True)
-        return Recommendations([Recommendation(**{**r.__dict__, "unmet": tuple(violations(self.products[r.product_id],
-                                                                                          prefs))})
+        return Recommendations([replace(r, unmet=tuple(violations(self.products[r.product_id], prefs)))
                                 for r in ranked], prefs, alternatives=True)
 
     def _rank(self, scored: list[tuple[float, dict]], prefs: Preferences, k: int,
