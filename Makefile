@@ -105,7 +105,7 @@ REPORT ?= kb
 bench-kb: | $(VENV)/.installed
 	$(PY) -m bot.bench.kb --name $(REPORT) $(if $(QUERIES),--queries $(QUERIES))
 
-bench-rec: | $(VENV)/.installed
+bench-rec: var/store.db var/chroma/.indexed | $(VENV)/.installed
 	$(PY) -m bot.bench.rec
 
 # --- maintenance ----------------------------------------------------------

@@ -19,14 +19,18 @@ class ActionRecommendProducts(UsesServices, Action):
 
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]) -> list:
         refine = tracker.latest_message.get("intent", {}).get("name") == "refine_recommendation"
+        # the e-mail slot survives only a verified order look-up: then the shopper is a known customer
         turn = await asyncio.to_thread(self.services.recommendations.turn, tracker.latest_message.get("text"),
                                        tracker.get_slot("shopping_request"), tracker.get_slot("shown_products"),
-                                       refine)
+                                       refine, customer=tracker.get_slot("email"))
         recs = turn.recommendations
-        if not recs.items:
+        events = [SlotSet("shopping_request", turn.state), SlotSet("shown_products", turn.shown)]
+        if recs.clarify:
+            dispatcher.utter_message(response="utter_ask_shopping_details")
+        elif not recs.items:
             dispatcher.utter_message(response="utter_no_recommendations")
-            return [SlotSet("shopping_request", turn.state), SlotSet("shown_products", turn.shown)]
-        dispatcher.utter_message(response="utter_recommendation_alternatives" if recs.alternatives
-                                 else "utter_recommendations")
-        dispatcher.utter_message(text=numbered_text(recs), json_message=carousel(recs), buttons=QUICK_REPLIES)
-        return [SlotSet("shopping_request", turn.state), SlotSet("shown_products", turn.shown)]
+        else:
+            dispatcher.utter_message(response="utter_recommendation_alternatives" if recs.alternatives
+                                     else "utter_recommendations")
+            dispatcher.utter_message(text=numbered_text(recs), json_message=carousel(recs), buttons=QUICK_REPLIES)
+        return events

@@ -12,6 +12,9 @@ from bot.knowledge.retriever import HybridRetriever
 from bot.llm.base import ChatModel
 from bot.orders.service import OrderService
 from bot.recommend.catalog import load_products
+from bot.recommend.personal import Personaliser
+from bot.recommend.questions import ProductQuestions
+from bot.recommend.reasons import ReasonWriter
 from bot.recommend.service import RecommendationService
 from bot.settings import Settings
 from bot.store.repository import SqlStore
@@ -56,7 +59,21 @@ class Services:
 
     @cached_property
     def recommendations(self) -> RecommendationService:
-        return RecommendationService(load_products(self.settings.catalog_file), self.catalog_index, self.embedder)
+        return RecommendationService(load_products(self.settings.catalog_file), self.catalog_index, self.embedder,
+                                     personaliser=Personaliser(lambda: self.store.purchases()),
+                                     min_similarity=self.settings.rec_min_similarity,
+                                     reasons=self.reason_writer)
+
+    @cached_property
+    def reason_writer(self) -> ReasonWriter | None:
+        """Chat-model phrasing of recommendation reasons (REC_LLM_REASONS), checked like grounded answers."""
+        if not self.settings.rec_llm_reasons or self.chat_model is None:
+            return None
+        return ReasonWriter(self.chat_model, self.grounding, top=self.settings.rec_llm_reasons_top)
+
+    @cached_property
+    def product_questions(self) -> ProductQuestions:
+        return ProductQuestions(load_products(self.settings.catalog_file))
 
     @cached_property
     def chat_model(self) -> ChatModel | None:

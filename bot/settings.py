@@ -40,6 +40,9 @@ class Settings:
     kb_max_answer_chars: int
     kb_candidates: int
     kb_support_min: float
+    rec_min_similarity: float  # a request with no constraints matching no product this well gets a question
+    rec_llm_reasons: bool  # the chat model phrases recommendation reasons (checked against the product data)
+    rec_llm_reasons_top: int  # how many of the recommendations, from the first, it phrases
     # chat model that phrases answers
     llm_backend: str  # llamacpp | openai | none
     llm_model: str  # llamacpp: smollm2-135m, qwen2.5-coder-0.5b or a GGUF path; openai: the model name
@@ -87,6 +90,12 @@ class Settings:
             except ValueError:
                 raise ValueError(f"setting {name}={raw!r} is not a valid {kind.__name__}") from None
 
+        def flag(name: str, default: str) -> bool:
+            raw = get(name, default).lower()
+            if raw not in ("1", "0", "true", "false", "yes", "no", "on", "off"):
+                raise ValueError(f"setting {name}={raw!r} is not true or false")
+            return raw in ("1", "true", "yes", "on")
+
         data_dir = path("CONCIERGE_DATA_DIR", "var")
         rasa_port = int(number("RASA_PORT", "5005", int))
         return cls(
@@ -106,6 +115,9 @@ class Settings:
             kb_max_answer_chars=int(number("KB_MAX_ANSWER_CHARS", "700", int)),
             kb_candidates=int(number("KB_CANDIDATES", "20", int)),
             kb_support_min=float(number("KB_SUPPORT_MIN", "0.7", float)),
+            rec_min_similarity=float(number("REC_MIN_SIMILARITY", "0.35", float)),
+            rec_llm_reasons=flag("REC_LLM_REASONS", "false"),
+            rec_llm_reasons_top=int(number("REC_LLM_REASONS_TOP", "2", int)),
             llm_backend=get("LLM_BACKEND", "llamacpp").lower(),
             llm_model=get("LLM_MODEL", "smollm2-135m"),
             llm_base_url=get("LLM_BASE_URL", "http://127.0.0.1:8000/v1"),

@@ -1,9 +1,10 @@
-"""`make bench-rec`: collaborative filtering on Amazon Video Games (rec_videogames), SASRec protocol.
+"""`make bench-rec`: collaborative filtering on Amazon Video Games, then the labelled demo-catalog requests.
 
 Leave-last-item-out: each user's last interaction is held out, everything before it is training
 data. The held-out item is ranked among itself and 100 items the user never interacted with, sampled
 uniformly; as in SASRec's evaluation, 10,000 users are sampled when there are more. Ties are counted
-at their expected position (half of the tied items ahead). Writes reports/rec.json and rec.md.
+at their expected position (half of the tied items ahead). The second part is `bot.bench.rec_demo`.
+Writes reports/rec.json and rec.md.
 """
 from __future__ import annotations
 
@@ -209,13 +210,18 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m bot.bench.rec", description=__doc__.splitlines()[0])
     parser.add_argument("--data", type=Path, default=DATASETS / "rec_videogames" / "interactions.txt")
     parser.add_argument("--users", type=int, default=MAX_USERS, help="most users evaluated (default: %(default)s)")
+    parser.add_argument("--no-llm", action="store_true", help="skip the run where the chat model phrases reasons")
     parser.add_argument("--out", type=Path, default=PROJECT_ROOT / "reports")
     args = parser.parse_args(argv)
     if not args.data.is_file():
         parser.error(f"{args.data} does not exist")
     flat, md = run(args.data, args.users)
-    json_path, md_path = write_report("rec", flat, md, args.out)
-    print(md)
+    from bot.bench import rec_demo
+    from bot.services import Services
+
+    demo_flat, demo_md = rec_demo.run(Services(), llm=not args.no_llm)
+    json_path, md_path = write_report("rec", {**flat, **demo_flat}, md + "\n" + demo_md, args.out)
+    print(md + "\n" + demo_md)
     print(f"wrote {json_path} and {md_path}")
     return 0
 

@@ -9,6 +9,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field, replace
 
+from bot.knowledge.lexical import stem
+
 CATEGORY_WORDS = {
     "hiking-boots": ["hiking boots", "hiking boot", "walking boots", "boots", "boot"],
     "running-shoes": ["running shoes", "running shoe", "trail shoes", "trainers", "sneakers", "runners"],
@@ -38,6 +40,38 @@ BUDGET_RE = re.compile(rf"(?:budget(?: is| of)?|for)\s*(?:\$|€|£)\s*{_NUM}|(?
 SIZE_RE = re.compile(r"\b(?:size|eu|sz)\s*(\d{2}(?:\.5)?|xxl|xl|xs|s|m|l|regular|long|one size)\b"
                      r"|\b(\d{2})\s*(?:eu)\b|\bin (?:a |an )?(xxl|xl|xs|s|m|l)\b", re.I)
 NEGATED_RE = r"(?:not|no|except|other than|anything but|without|apart from|but not)\s+"
+RECIPIENT_RE = re.compile(r"\bfor (?:my |a |an |our |the )?(dad|father|mum|mom|mother|wife|husband|partner|boyfriend|"
+                          r"girlfriend|son|daughter|brother|sister|friend|kids?|grandpa|grandma|colleague|boss|him|her|"
+                          r"myself|me)\b", re.I)
+OCCASION_RE = re.compile(r"\b(gift|present|birthday|christmas|anniversary|hiking|running|camping|trekking|backpacking|"
+                         r"commuting|winter|rain|skiing|travel|trail running|marathon)\b", re.I)
+GIFT_OCCASIONS = ("gift", "present", "birthday", "christmas", "anniversary")
+
+# feature words shoppers use for a catalog tag
+TAG_ALIASES = {
+    "hood": "hooded", "water proof": "waterproof", "water-proof": "waterproof", "rainproof": "waterproof",
+    "wide feet": "wide fit", "wide foot": "wide fit", "solar": "solar charging", "usb": "usb-c",
+    "charge": "rechargeable", "smell": "odour resistant", "odor": "odour resistant", "stink": "odour resistant",
+    "blisters": "blister free", "battery life": "long battery", "heart-rate": "heart rate", "hrm": "heart rate",
+    "stainless": "stainless steel", "fairtrade": "fair trade", "quick-dry": "quick dry", "dries quickly": "quick dry",
+    "easy to pitch": "easy pitch", "easy to set up": "easy pitch", "free standing": "freestanding",
+    "winter": "4-season", "four season": "4-season", "three season": "3-season", "laptop": "laptop sleeve",
+    "hydration": "hydration compatible", "vibram": "vibram sole", "ankle": "ankle support",
+}
+
+
+def find_features(text: str, tags: list[str]) -> list[str]:
+    """The catalog tags a message asks for: "waterproof boots with a hood" -> [hooded, waterproof]."""
+    low = text.lower()
+    words = {stem(w) for w in re.findall(r"[a-z0-9-]+", low)}
+    out = []
+    for alias, tag in TAG_ALIASES.items():
+        if tag in tags and re.search(rf"(?<![\w-]){re.escape(alias)}(?![\w-])", low) and tag not in out:
+            out.append(tag)
+    for tag in sorted(tags, key=len, reverse=True):
+        if tag not in out and all(stem(w) in words for w in re.findall(r"[a-z0-9-]+", tag)):
+            out.append(tag)
+    return out
 
 
 def _number(text: str) -> float:
@@ -56,18 +90,35 @@ class Preferences:
     colour: str | None = None
     brands: frozenset[str] = field(default_factory=frozenset)
     excluded_brands: frozenset[str] = field(default_factory=frozenset)
+    recipient: str | None = None  # "for my dad": not a constraint, kept for the conversation
+    occasion: str | None = None  # "a gift", "for hiking": part of the semantic match
+    features: frozenset[str] = field(default_factory=frozenset)  # catalog tags asked for: ranked up, not required
+
+    @property
+    def constrained(self) -> bool:
+        """Anything beyond free text to rank by: a kind of product, budget, size, colour or brand."""
+        return any((self.category, self.max_price is not None, self.min_price is not None, self.size, self.colour,
+                    self.brands, self.excluded_brands))
+
+    @property
+    def query(self) -> str:
+        """The text matched against product text; gifts look for products tagged as gift ideas too."""
+        text = self.text or (self.category or "").replace("-", " ")
+        return f"{text} gift idea" if self.occasion in GIFT_OCCASIONS else text
 
     def refine(self, newer: "Preferences") -> "Preferences":
         """A follow-up keeps what it does not change: 'in blue' after 'boots under $120, size 42'."""
         changes = {k: v for k, v in (("category", newer.category), ("max_price", newer.max_price),
                                      ("min_price", newer.min_price), ("size", newer.size),
-                                     ("colour", newer.colour)) if v is not None}
-        if newer.category and newer.category != self.category:  # a new kind of product: start over
+                                     ("colour", newer.colour), ("recipient", newer.recipient),
+                                     ("occasion", newer.occasion)) if v is not None}
+        if newer.category and self.category and newer.category != self.category:  # another kind of product: start over
             return newer
         brands = newer.brands or (self.brands - newer.excluded_brands)
         excluded = (self.excluded_brands | newer.excluded_brands) - newer.brands
         text = f"{self.text} {newer.text}".strip() if newer.text else self.text
-        return replace(self, text=text, brands=brands, excluded_brands=excluded, **changes)
+        return replace(self, text=text, brands=brands, excluded_brands=excluded, features=self.features | newer.features,
+                       **changes)
 
     def cheaper(self, than: float) -> "Preferences":
         """'cheaper': below the cheapest price shown so far."""
@@ -84,11 +135,15 @@ def _find_category(text: str) -> str | None:
     return best[1] if best else None
 
 
-def parse_preferences(text: str, brands: list[str], colours: list[str]) -> Preferences:
-    """Read a shopping request: category, budget, size, colour, wanted and excluded brands."""
+def parse_preferences(text: str, brands: list[str], colours: list[str], tags: list[str] = ()) -> Preferences:
+    """Read a shopping request: category, budget, size, colour, wanted and excluded brands, features (`tags`)."""
     raw = " ".join((text or "").split())
     low = raw.lower()
-    prefs: dict = {"text": raw, "category": _find_category(low)}
+    prefs: dict = {"text": raw, "category": _find_category(low), "features": frozenset(find_features(low, list(tags)))}
+    if m := RECIPIENT_RE.search(low):
+        prefs["recipient"] = m.group(1)
+    if m := OCCASION_RE.search(low):
+        prefs["occasion"] = m.group(1)
     if m := BETWEEN_RE.search(low) or RANGE_RE.search(low):
         lo, hi = sorted((_number(m.group(1)), _number(m.group(2))))
         prefs["min_price"], prefs["max_price"] = lo, hi
@@ -157,7 +212,8 @@ def to_state(prefs: Preferences) -> dict:
     """A JSON-safe form for a Rasa slot."""
     return {"text": prefs.text, "category": prefs.category, "max_price": prefs.max_price,
             "min_price": prefs.min_price, "size": prefs.size, "colour": prefs.colour,
-            "brands": sorted(prefs.brands), "excluded_brands": sorted(prefs.excluded_brands)}
+            "brands": sorted(prefs.brands), "excluded_brands": sorted(prefs.excluded_brands),
+            "recipient": prefs.recipient, "occasion": prefs.occasion, "features": sorted(prefs.features)}
 
 
 def from_state(state: dict | None) -> Preferences | None:
@@ -168,6 +224,8 @@ def from_state(state: dict | None) -> Preferences | None:
                            max_price=state.get("max_price"), min_price=state.get("min_price"),
                            size=state.get("size"), colour=state.get("colour"),
                            brands=frozenset(state.get("brands") or ()),
-                           excluded_brands=frozenset(state.get("excluded_brands") or ()))
+                           excluded_brands=frozenset(state.get("excluded_brands") or ()),
+                           recipient=state.get("recipient"), occasion=state.get("occasion"),
+                           features=frozenset(state.get("features") or ()))
     except (TypeError, ValueError):
         return None

@@ -12,6 +12,7 @@ def carousel(recs: Recommendations) -> dict:
             "items": [{"id": r.product_id, "title": r.title, "brand": r.brand, "price": r.price,
                        "currency": r.currency, "rating": r.rating, "review_count": r.review_count,
                        "image_url": r.image_url, "url": r.url, "reason": r.reason, "unmet": list(r.unmet),
+                       "personalised": r.personalised > 0,
                        "buttons": [{"title": "More like this", "payload": f"more like {r.title}"}]}
                       for r in recs.items]}
 

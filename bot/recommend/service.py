@@ -1,19 +1,26 @@
 """Product recommendations that fit the request: hard constraints first, then ranking and diversity.
 
 score = semantic weight x cosine(request, product text) + prior weight x rating prior (Bayesian
-average of the rating, so 5 stars from 2 reviews do not beat 4.6 from 900). Products that break a
+average of the rating, so 5 stars from 2 reviews do not beat 4.6 from 900) + feature weight x share
+of the features asked for that the product's tags have + personal weight x
+collaborative score for a known customer (`bot.recommend.personal`). Products that break a
 constraint are never returned as matches; when nothing fits, the nearest products are returned
-and flagged as alternatives.
+and flagged as alternatives. A request too vague to rank gets one clarifying question first.
 """
 from __future__ import annotations
 
+import logging
 import re
 from dataclasses import dataclass, replace
 
 from bot.knowledge.chroma_index import ChromaIndex
 from bot.knowledge.embeddings import Embedder
 from bot.recommend.catalog import prefilter
+from bot.recommend.personal import Personaliser
+from bot.recommend.reasons import ReasonWriter
 from bot.recommend.preferences import Preferences, from_state, parse_preferences, to_state, violations
+
+log = logging.getLogger(__name__)
 
 CANDIDATES = 60
 PRIOR_REVIEWS = 20  # the rating prior counts as this many reviews of PRIOR_RATING
@@ -25,6 +32,8 @@ MAX_PER_BRAND = 2
 class RankWeights:
     semantic: float = 0.7
     prior: float = 0.3
+    features: float = 0.3  # share of the features asked for ("waterproof", "hooded") that the product has
+    personal: float = 0.25  # only for a known customer with a purchase history
 
 
 @dataclass(frozen=True)
@@ -41,6 +50,7 @@ class Recommendation:
     reason: str  # one sentence built only from the product's own data
     score: float
     unmet: tuple[str, ...] = ()  # for alternatives: the constraints it does not meet
+    personalised: float = 0.0  # the customer's collaborative score (0 for anonymous shoppers)
 
 
 @dataclass(frozen=True)
@@ -48,6 +58,12 @@ class Recommendations:
     items: list[Recommendation]
     preferences: Preferences
     alternatives: bool = False  # nothing met every constraint: these are the nearest, labelled as such
+    clarify: bool = False  # too vague to rank: ask one clarifying question instead of showing items
+
+
+def needs_clarification(prefs: Preferences, best_similarity: float, min_similarity: float) -> bool:
+    """Too vague to rank: no kind of product, budget, size, colour or brand, and no product matches the words."""
+    return not prefs.constrained and best_similarity < min_similarity
 
 
 def rating_prior(p: dict) -> float:
@@ -55,9 +71,17 @@ def rating_prior(p: dict) -> float:
     return ((p.get("rating", 0.0) * n + PRIOR_RATING * PRIOR_REVIEWS) / (n + PRIOR_REVIEWS)) / 5.0
 
 
+def feature_match(p: dict, prefs: Preferences) -> float:
+    """Share of the features asked for that the product's tags have (0 when none were asked for)."""
+    if not prefs.features:
+        return 0.0
+    return len(prefs.features & set(p.get("tags", []))) / len(prefs.features)
+
+
 def reason(p: dict, prefs: Preferences) -> str:
     """Why it fits, from catalog facts only: its tags, price, rating and the wanted variant in stock."""
-    tags = sorted(p.get("tags", []), key=lambda t: (t.lower() not in prefs.text.lower(), t))[:3]
+    asked = lambda t: t in prefs.features or t.lower() in prefs.text.lower()  # noqa: E731
+    tags = sorted(p.get("tags", []), key=lambda t: (not asked(t), t))[:3]
     kind = p["category"].replace("-", " ")
     parts = [f"{', '.join(tags)} {kind}" if tags else kind, f"${p['price']:.2f}",
              f"rated {p.get('rating', 0):.1f}/5 from {p.get('review_count', 0)} reviews"]
@@ -98,18 +122,25 @@ MORE_WORDS = ("more", "other", "others", "else", "different")
 
 class RecommendationService:
     def __init__(self, products: list[dict], index: ChromaIndex, embedder: Embedder,
-                 weights: RankWeights = RankWeights()):
+                 weights: RankWeights = RankWeights(), personaliser: Personaliser | None = None,
+                 min_similarity: float = 0.35, reasons: ReasonWriter | None = None):
         self.products = {p["id"]: p for p in products}
         self.index = index
         self.embedder = embedder
         self.weights = weights
+        self.personaliser = personaliser
+        self.min_similarity = min_similarity
+        self.reasons = reasons  # None: the catalog-fact reason as is
         self.brands = sorted({p["brand"] for p in products})
         self.colours = sorted({c for p in products for c in p.get("colours", [])})
+        self.tags = sorted({t for p in products for t in p.get("tags", [])})
 
     def turn(self, text: str | None, state: dict | None = None, shown: list[str] | None = None,
-             refine: bool = False, k: int = 5) -> ShoppingTurn:
-        """A request, or a refinement of the last one ("cheaper", "in blue", "not Nike", "show more")."""
-        said = parse_preferences((text or "")[:500], self.brands, self.colours)
+             refine: bool = False, k: int = 5, customer: str | None = None) -> ShoppingTurn:
+        """A request, or a refinement of the last one ("cheaper", "in blue", "not Nike", "show more").
+
+        `customer` is the e-mail verified earlier in the conversation, if any: it personalises the ranking."""
+        said = parse_preferences((text or "")[:500], self.brands, self.colours, self.tags)
         low = (text or "").lower()
         cheaper = any(w in low for w in CHEAPER_WORDS)
         more = any(w in low.split() for w in MORE_WORDS)
@@ -117,16 +148,16 @@ class RecommendationService:
         # changes price, colour, size or brand, or asks for more, refines the last one
         last = list((state or {}).get("last") or []) if isinstance(state, dict) else []
         anchor = similar_to(low, last)
-        refine = refine or anchor is not None or (said.category is None and (cheaper or more or any(
+        asked = isinstance(state, dict) and bool(state.get("asked"))  # the last turn asked what they look for
+        refine = refine or asked or anchor is not None or (said.category is None and (cheaper or more or any(
             (said.colour, said.size, said.brands, said.excluded_brands, said.max_price, said.min_price))))
         previous = from_state(state) if refine else None
         shown = list(shown or []) if previous else []
         if previous is None:
             prefs, exclude = said, ()
         else:
-            prefs = previous.refine(Preferences(category=said.category, max_price=said.max_price,
-                                                min_price=said.min_price, size=said.size, colour=said.colour,
-                                                brands=said.brands, excluded_brands=said.excluded_brands))
+            # the answer to a clarifying question adds its words to the request; "cheaper" or "in blue" does not
+            prefs = previous.refine(replace(said, text=said.text if asked else ""))
             if cheaper and shown:
                 prefs = prefs.cheaper(min(self.products[i]["price"] for i in shown if i in self.products))
             exclude = tuple(shown) if more else ()
@@ -134,18 +165,39 @@ class RecommendationService:
                 p = self.products[anchor]
                 prefs = replace(prefs, text=f"{p['title']} {' '.join(p.get('tags', []))} {p['category']}")
                 exclude = tuple(shown)
-        recs = self.recommend(prefs, k=k, exclude=exclude)
+        if not asked and not prefs.constrained and needs_clarification(prefs, self.best_match(prefs.text),
+                                                                       self.min_similarity):
+            # at most one clarifying question: the answer is folded into this request and ranked
+            return ShoppingTurn(Recommendations([], prefs, clarify=True), {**to_state(prefs), "last": [], "asked": True},
+                                [])
+        recs = self.recommend(prefs, k=k, exclude=exclude, customer=customer)
         ids = [r.product_id for r in recs.items]
         return ShoppingTurn(recs, {**to_state(prefs), "last": ids}, shown + ids)
 
-    def recommend(self, prefs: Preferences, k: int = 5, exclude: tuple[str, ...] = ()) -> Recommendations:
-        query = prefs.text or (prefs.category or "").replace("-", " ") or "popular outdoor gear"
-        qvec = self.embedder.embed([query])[0]
+    def best_match(self, text: str) -> float:
+        """Cosine of the product that best matches the shopper's own words (0 for no words)."""
+        if not text.strip():
+            return 0.0
+        hits = self.index.query(self.embedder.embed([text])[0], 1, where={"in_stock": True})
+        return max((h.similarity for h in hits), default=0.0)
+
+    def recommend(self, prefs: Preferences, k: int = 5, exclude: tuple[str, ...] = (),
+                  customer: str | None = None) -> Recommendations:
+        qvec = self.embedder.embed([prefs.query or "popular outdoor gear"])[0]
         hits = self.index.query(qvec, CANDIDATES, where=prefilter(prefs))
         fits = [(h.similarity, self.products[h.id]) for h in hits
                 if h.id in self.products and h.id not in exclude and not violations(self.products[h.id], prefs)]
+        personal: dict[str, float] = {}
+        owned: set[str] = set()
+        if fits and customer and self.personaliser is not None:
+            try:
+                personal = self.personaliser.scores(customer, [p["id"] for _, p in fits])
+                owned = set(self.personaliser.history(customer))
+            except Exception:  # the store is down: recommend without personalisation rather than fail
+                log.warning("purchase histories unavailable; recommending without personalisation", exc_info=True)
         if fits:
-            return Recommendations(self._rank(fits, prefs, k), prefs)
+            return Recommendations(self._phrased(self._rank(fits, prefs, k, personal=personal, owned=owned), prefs),
+                                   prefs)
         # nothing fits: the nearest products, fewest broken constraints first, same kind of product first
         near = [(h.similarity, self.products[h.id]) for h in self.index.query(qvec, CANDIDATES)
                 if h.id in self.products and h.id not in exclude]
@@ -154,12 +206,22 @@ class RecommendationService:
         return Recommendations([replace(r, unmet=tuple(violations(self.products[r.product_id], prefs)))
                                 for r in ranked], prefs, alternatives=True)
 
+    def _phrased(self, items: list[Recommendation], prefs: Preferences) -> list[Recommendation]:
+        if self.reasons is None:
+            return items
+        top = self.reasons.top
+        return [replace(r, reason=self.reasons.phrase(prefs.text, r.reason, self.products[r.product_id]["description"]))
+                for r in items[:top]] + items[top:]
+
     def _rank(self, scored: list[tuple[float, dict]], prefs: Preferences, k: int,
-              keep_order: bool = False) -> list[Recommendation]:
-        w = self.weights
-        rows = [(w.semantic * sim + w.prior * rating_prior(p), p) for sim, p in scored]
+              keep_order: bool = False, personal: dict[str, float] | None = None,
+              owned: set[str] = frozenset()) -> list[Recommendation]:
+        """Best first (products the customer already bought last), at most MAX_PER_BRAND per brand."""
+        w, personal = self.weights, personal or {}
+        rows = [(w.semantic * sim + w.prior * rating_prior(p) + w.features * feature_match(p, prefs)
+                 + w.personal * personal.get(p["id"], 0.0), p) for sim, p in scored]
         if not keep_order:
-            rows.sort(key=lambda r: r[0], reverse=True)
+            rows.sort(key=lambda r: (r[1]["id"] not in owned, r[0]), reverse=True)
         out, per_brand = [], {}
         for score, p in rows:
             if per_brand.get(p["brand"], 0) >= MAX_PER_BRAND:  # diversity: no five near-identical items
@@ -167,7 +229,8 @@ class RecommendationService:
             per_brand[p["brand"]] = per_brand.get(p["brand"], 0) + 1
             out.append(Recommendation(p["id"], p["title"], p["brand"], float(p["price"]), p.get("currency", "USD"),
                                       float(p.get("rating", 0.0)), int(p.get("review_count", 0)),
-                                      p.get("image_url", ""), p.get("url", ""), reason(p, prefs), round(score, 4)))
+                                      p.get("image_url", ""), p.get("url", ""), reason(p, prefs), round(score, 4),
+                                      personalised=round(personal.get(p["id"], 0.0), 4)))
             if len(out) == k:
                 break
         return out

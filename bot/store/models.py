@@ -37,3 +37,13 @@ class Order:
 
     def event_time(self, event_type: str) -> str | None:
         return next((e.at for e in reversed(self.events) if e.type == event_type), None)
+
+
+@dataclass(frozen=True)
+class Purchase:
+    """One product in one order: the purchase histories that personalise recommendations."""
+
+    customer_id: str
+    email: str
+    product_id: str
+    placed_at: str  # ISO timestamp

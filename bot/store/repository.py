@@ -6,11 +6,15 @@ from typing import Protocol
 import sqlalchemy as sa
 
 from bot.store import schema
-from bot.store.models import Order, OrderEvent, OrderItem
+from bot.store.models import Order, OrderEvent, OrderItem, Purchase
 
 
 class OrderStore(Protocol):
     def get_order(self, order_id: str) -> Order | None: ...
+
+
+class PurchaseStore(Protocol):
+    def purchases(self) -> list[Purchase]: ...
 
 
 class SqlStore:
@@ -44,3 +48,12 @@ class SqlStore:
                                   size=i["size"], colour=i["colour"], unit_price=i["unit_price"]) for i in items),
             events=tuple(OrderEvent(type=e["type"], at=e["at"]) for e in events),
         )
+
+    def purchases(self) -> list[Purchase]:
+        """Every product bought and kept, oldest order first (cancelled and refunded orders do not count)."""
+        o, i = schema.orders, schema.order_items
+        query = (sa.select(o.c.customer_id, o.c.email, i.c.product_id, o.c.placed_at)
+                 .join(i, i.c.order_id == o.c.id).where(o.c.status.not_in(("cancelled", "refunded")))
+                 .order_by(o.c.placed_at, o.c.id, i.c.line))
+        with self.engine.connect() as conn:
+            return [Purchase(r.customer_id, r.email.lower(), r.product_id, r.placed_at) for r in conn.execute(query)]

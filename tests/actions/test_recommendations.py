@@ -64,3 +64,35 @@ def test_a_refinement_classified_as_a_new_request_still_refines(shop):
     fresh = make_tracker("find me something for camping", intent="recommend_products", slots=state)
     _, events = run(ActionRecommendProducts(shop), fresh)
     assert slots_of(events)["shopping_request"]["max_price"] is None
+
+
+def test_a_known_customer_gets_personalised_recommendations(shop, demo_orders):
+    email = demo_orders[0]["email"]  # kept by a verified order look-up
+    request = "show me some hiking boots"
+    _, anonymous = run(ActionRecommendProducts(shop), make_tracker(request, intent="recommend_products"))
+    dispatcher, known = run(ActionRecommendProducts(shop),
+                            make_tracker(request, intent="recommend_products", slots={"email": email}))
+    items = dispatcher.messages[1]["custom"]["items"]
+    assert any(i["personalised"] for i in items)
+    bought = {it["product_id"] for o in demo_orders if o["email"] == email for it in o["items"]}
+    assert not bought & set(slots_of(known)["shown_products"][:1])  # what they have is not the first pick
+    assert slots_of(known)["shown_products"] != slots_of(anonymous)["shown_products"]
+
+
+def test_a_vague_request_asks_what_they_are_shopping_for(shop):
+    dispatcher, events = run(ActionRecommendProducts(shop), make_tracker("can you recommend something?",
+                                                                          intent="recommend_products"))
+    assert [m["response"] for m in dispatcher.messages] == ["utter_ask_shopping_details"]
+    dispatcher, _ = run(ActionRecommendProducts(shop),
+                        make_tracker("a headlamp", intent="recommend_products", slots=slots_of(events)))
+    assert dispatcher.messages[1]["custom"]["items"]
+
+
+def test_a_gift_with_no_hint_asks_first_and_keeps_the_recipient(shop):
+    service = shop.recommendations
+    vague = service.turn("I need a present for my dad")
+    assert vague.recommendations.clarify and vague.state["recipient"] == "dad"
+    answer = service.turn("he loves coffee", vague.state, vague.shown)
+    assert answer.state["category"] == "coffee-gear" and answer.state["occasion"] == "present"
+    assert answer.state["recipient"] == "dad" and answer.recommendations.items
+    assert not service.turn("a gift for someone who loves camping").recommendations.clarify

@@ -97,3 +97,16 @@ def test_recommendations_come_as_a_carousel_and_refine(concierge, sender):
     messages = concierge.say(sender, "something cheaper")
     cheaper = [m["custom"] for m in messages if m.get("custom", {}).get("type") == "carousel"][0]["items"]
     assert cheaper and max(i["price"] for i in cheaper) < min(i["price"] for i in first)
+
+
+def test_a_product_question_is_answered_from_the_catalog(concierge, sender):
+    messages = concierge.say(sender, "is the Salomon Trailblazer 2.0 waterproof?")
+    assert "[Salomon Trailblazer 2.0](https://alderandpine.example/p/p0018): yes, it is listed as waterproof." \
+        in texts(messages)
+
+
+def test_a_vague_request_gets_one_question_then_results(concierge, sender):
+    messages = concierge.say(sender, "I want to buy something")
+    assert "What are you shopping for" in texts(messages)
+    messages = concierge.say(sender, "my dad likes hiking")
+    assert any(m.get("custom", {}).get("type") == "carousel" for m in messages)

@@ -22,8 +22,9 @@ def parse(text):
     ("a fleece in a large, grey please", dict(category="fleeces", size="L", colour="grey")),
     ("headlamp around $40", dict(category="headlamps", max_price=48.0)),
     ("gps watch, my budget is $250", dict(category="watches", max_price=250)),
-    ("a gift for my dad who likes coffee", dict(category="coffee-gear")),
-    ("something nice", dict(category=None, max_price=None, size=None, colour=None)),
+    ("a gift for my dad who likes coffee", dict(category="coffee-gear", recipient="dad", occasion="gift")),
+    ("trail running shoes for my wife", dict(category="running-shoes", recipient="wife", occasion="trail running")),
+    ("something nice", dict(category=None, max_price=None, size=None, colour=None, recipient=None, occasion=None)),
 ])
 def test_parsing(text, expected):
     prefs = parse(text)

@@ -78,3 +78,18 @@ def test_something_like_the_second_one(service):
     assert ids and second_id not in ids and not set(ids) & set(first.shown)
     assert like.state["max_price"] == 200 and like.state["category"] == "hiking-boots"
     assert all(r.price <= 200 for r in like.recommendations.items)
+
+
+def test_a_vague_request_gets_one_clarifying_question(service):
+    vague = service.turn("hello, can you recommend me something?")
+    assert vague.recommendations.clarify and not vague.recommendations.items and vague.state["asked"]
+    answer = service.turn("a tent, under $300", vague.state, vague.shown)
+    assert answer.recommendations.items and not answer.recommendations.clarify
+    assert answer.state["category"] == "tents" and "asked" not in answer.state
+    still_vague = service.turn("hmm, not sure", vague.state, vague.shown)  # never a second question
+    assert still_vague.recommendations.items and not still_vague.recommendations.clarify
+
+
+def test_constraints_alone_are_enough_to_rank(service):
+    assert not service.turn("something under $40 in red").recommendations.clarify
+

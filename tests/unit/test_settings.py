@@ -36,5 +36,12 @@ def test_env_example_documents_every_variable():
     import re
 
     documented = set(re.findall(r"^([A-Z_]+)=", (PROJECT_ROOT / ".env.example").read_text(), re.M))
-    used = set(re.findall(r'(?:get|path|number)\("([A-Z_]+)"', (PROJECT_ROOT / "bot" / "settings.py").read_text()))
+    used = set(re.findall(r'(?:get|path|number|flag)\("([A-Z_]+)"', (PROJECT_ROOT / "bot" / "settings.py").read_text()))
     assert used == documented
+
+
+def test_flags_read_true_and_false_and_reject_anything_else():
+    assert Settings.from_env(env={}, env_file=NO_FILE).rec_llm_reasons is False
+    assert Settings.from_env(env={"REC_LLM_REASONS": "True"}, env_file=NO_FILE).rec_llm_reasons is True
+    with pytest.raises(ValueError, match="REC_LLM_REASONS='maybe' is not true or false"):
+        Settings.from_env(env={"REC_LLM_REASONS": "maybe"}, env_file=NO_FILE)
