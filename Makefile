@@ -17,19 +17,24 @@ export TF_CPP_MIN_LOG_LEVEL := 2
 export SQLALCHEMY_SILENCE_UBER_WARNING := 1
 export OMP_NUM_THREADS ?= 2
 export PYTHONDONTWRITEBYTECODE := 1
+# Rasa imports the project's components and policies (bot.rasa_addons) from here.
+export PYTHONPATH := $(CURDIR)
 
 TRAINING_DATA := config.yml domain.yml $(shell find data -name '*.yml')
 KNOWLEDGE     := $(shell find knowledge/policies -type f)
 STORE_DATA    := knowledge/catalog/products.json knowledge/store/customers.json knowledge/store/orders.json
 
-.PHONY: help setup run test validate test-rasa test-py train index store freeze demo-data clean bench-kb bench-rec llm-qwen
+.PHONY: help setup run test validate test-rasa test-py train index store sentiment-model freeze demo-data clean \
+	bench-kb bench-rec bench-sentiment bench-escalation llm-qwen
 
 help:
 	@echo "make run    set up what is missing, then start Concierge (chat on http://localhost:8080)"
 	@echo "make test   set up what is missing, then run every test"
 	@echo "make bench-kb [QUERIES=path]   knowledge-base benchmark -> reports/kb.json, reports/kb.md"
-	@echo "make bench-rec                 recommendation benchmark (Video Games) -> reports/rec.json, rec.md"
-	@echo "other:      setup train index store validate test-rasa test-py demo-data freeze clean llm-qwen"
+	@echo "make bench-rec                 recommendations (Video Games + labelled requests) -> reports/rec.*"
+	@echo "make bench-sentiment [DATA=path]  message sentiment -> reports/sentiment.json, sentiment.md"
+	@echo "make bench-escalation          escalation decision on labelled conversations -> reports/escalation.*"
+	@echo "other:      setup train index store sentiment-model validate test-rasa test-py demo-data freeze clean llm-qwen"
 
 # --- environments ---------------------------------------------------------
 $(RASA_VENV)/.installed: requirements-rasa.txt
@@ -71,14 +76,19 @@ var/chroma/.indexed: $(KNOWLEDGE) knowledge/catalog/products.json bot/knowledge/
 	$(PY) -m bot.recommend.catalog
 	touch $@
 
-models/.trained: $(TRAINING_DATA) | $(RASA_VENV)/.installed
+# The fine-tuned message-sentiment model (about 5 minutes on 2 cores).
+var/models/sentiment-en/head.json: bench/sentiment_cs.csv bot/sentiment/train.py | $(VENV)/.installed
+	$(PY) -m bot.sentiment.train
+
+models/.trained: $(TRAINING_DATA) $(wildcard bot/rasa_addons/*.py) | $(RASA_VENV)/.installed
 	$(RASA) train --fixed-model-name concierge --out models
 	touch $@
 
 store: var/store.db
 index: var/chroma/.indexed
 train: models/.trained
-setup: $(VENV)/.installed $(RASA_VENV)/.installed store index train
+sentiment-model: var/models/sentiment-en/head.json
+setup: $(VENV)/.installed $(RASA_VENV)/.installed store index train sentiment-model
 
 # --- the two commands -----------------------------------------------------
 run: setup
@@ -107,6 +117,14 @@ bench-kb: | $(VENV)/.installed
 
 bench-rec: var/store.db var/chroma/.indexed | $(VENV)/.installed
 	$(PY) -m bot.bench.rec
+
+# DATA=path: score another text,label CSV (labels negative / neutral / positive).
+DATA ?=
+bench-sentiment: var/models/sentiment-en/head.json | $(VENV)/.installed
+	$(PY) -m bot.bench.sentiment $(if $(DATA),--data $(DATA))
+
+bench-escalation: var/models/sentiment-en/head.json | $(VENV)/.installed
+	$(PY) -m bot.bench.escalation
 
 # --- maintenance ----------------------------------------------------------
 demo-data: | $(VENV)/.installed

@@ -9,6 +9,8 @@ from bot.answers.service import AnswerService
 from bot.knowledge.chroma_index import ChromaIndex
 from bot.knowledge.embeddings import SentenceTransformerEmbedder
 from bot.knowledge.retriever import HybridRetriever
+from bot.escalation import EscalationConfig
+from bot.handoff.service import HandoffService
 from bot.llm.base import ChatModel
 from bot.orders.service import OrderService
 from bot.recommend.catalog import load_products
@@ -70,6 +72,10 @@ class Services:
         if not self.settings.rec_llm_reasons or self.chat_model is None:
             return None
         return ReasonWriter(self.chat_model, self.grounding, top=self.settings.rec_llm_reasons_top)
+
+    @cached_property
+    def handoff(self) -> HandoffService:
+        return HandoffService(EscalationConfig.load(self.settings.escalation_config))
 
     @cached_property
     def product_questions(self) -> ProductQuestions:

@@ -51,6 +51,9 @@ class Settings:
     llm_timeout_s: float
     llm_retries: int
     llm_threads: int
+    # sentiment and escalation
+    sentiment_model_dir: Path
+    escalation_config: Path
     # processes
     rasa_bin: Path
     rasa_api_token: str
@@ -125,6 +128,8 @@ class Settings:
             llm_timeout_s=float(number("LLM_TIMEOUT_S", "20", float)),
             llm_retries=int(number("LLM_RETRIES", "2", int)),
             llm_threads=int(number("LLM_THREADS", "2", int)),
+            sentiment_model_dir=path("SENTIMENT_MODEL_DIR", str(data_dir / "models" / "sentiment-en")),
+            escalation_config=path("ESCALATION_CONFIG", "escalation.yml"),
             rasa_bin=path("RASA_BIN", ".venv-rasa/bin/rasa"),
             rasa_api_token=get("RASA_API_TOKEN", ""),
             rasa_host=get("RASA_HOST", "127.0.0.1"),
@@ -144,5 +149,7 @@ class Settings:
         return self.data_dir / "knowledge_gaps.jsonl"
 
     def rasa_env(self) -> dict[str, str]:
-        """Variables that `endpoints.yml` expands (`${VAR}`) inside the Rasa server."""
-        return {"ACTION_ENDPOINT_URL": self.action_endpoint_url, "TRACKER_STORE_URL": self.tracker_store_url}
+        """Variables for the Rasa server: those `endpoints.yml` expands (`${VAR}`), and where the sentiment
+        component and the escalation policy find their model and config."""
+        return {"ACTION_ENDPOINT_URL": self.action_endpoint_url, "TRACKER_STORE_URL": self.tracker_store_url,
+                "SENTIMENT_MODEL_DIR": str(self.sentiment_model_dir), "ESCALATION_CONFIG": str(self.escalation_config)}

@@ -16,6 +16,7 @@ import sys
 import threading
 import time
 import urllib.error
+import urllib.parse
 import urllib.request
 import uuid
 from dataclasses import dataclass
@@ -64,6 +65,12 @@ class Concierge:
         assert status == 200, (status, body[:500])
         return json.loads(body)
 
+    def tracker(self, sender: str) -> dict:
+        """The conversation's tracker from Rasa's HTTP API (events, slots)."""
+        status, body = self.get(f"{self.rasa_url}/conversations/{urllib.parse.quote(sender)}/tracker")
+        assert status == 200
+        return json.loads(body)
+
     def get(self, url: str) -> tuple[int, bytes]:
         with urllib.request.urlopen(url, timeout=30) as resp:
             return resp.status, resp.read()
@@ -83,15 +90,17 @@ def concierge(tmp_path_factory):
     model = ROOT / "models" / "concierge.tar.gz"
     if not model.is_file():
         pytest.fail("no trained model at models/concierge.tar.gz: run `make train` (make test does)")
-    for needed in (ROOT / "var" / "store.db", ROOT / "var" / "chroma"):
+    sentiment = ROOT / "var" / "models" / "sentiment-en"
+    for needed in (ROOT / "var" / "store.db", ROOT / "var" / "chroma", sentiment / "head.json"):
         if not needed.exists():
-            pytest.fail(f"{needed} is missing: run `make store index` (make test does)")
+            pytest.fail(f"{needed} is missing: run `make store index sentiment-model` (make test does)")
     data_dir = tmp_path_factory.mktemp("concierge")
     ports = {"RASA_PORT": free_port(), "ACTION_PORT": free_port(), "WEB_PORT": free_port()}
     env = {**os.environ, **{k: str(v) for k, v in ports.items()},
            "CONCIERGE_DATA_DIR": str(data_dir),
            "STORE_DB_URL": f"sqlite:///{ROOT / 'var' / 'store.db'}",
            "CHROMA_PATH": str(ROOT / "var" / "chroma"),
+           "SENTIMENT_MODEL_DIR": str(sentiment),
            "PYTHONUNBUFFERED": "1"}
     proc = subprocess.Popen([sys.executable, "-m", "bot.cli.run"], cwd=ROOT, env=env, stdout=subprocess.PIPE,
                             stderr=subprocess.STDOUT, text=True, start_new_session=True)

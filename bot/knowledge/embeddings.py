@@ -37,3 +37,8 @@ class SentenceTransformerEmbedder:
         vectors = self._load().encode(list(texts), batch_size=self.batch_size, normalize_embeddings=True,
                                       show_progress_bar=False)
         return vectors.tolist()
+
+    def transformer(self):
+        """The underlying Hugging Face model and tokenizer (for fine-tuning, e.g. the sentiment model)."""
+        model = self._load()
+        return model[0].auto_model, model[0].tokenizer

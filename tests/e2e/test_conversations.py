@@ -110,3 +110,19 @@ def test_a_vague_request_gets_one_question_then_results(concierge, sender):
     assert "What are you shopping for" in texts(messages)
     messages = concierge.say(sender, "my dad likes hiking")
     assert any(m.get("custom", {}).get("type") == "carousel" for m in messages)
+
+
+def test_a_conversation_that_turns_angry_is_handed_to_a_person(concierge, sender):
+    messages = concierge.say(sender, "my parcel hasn't arrived")
+    assert "passing it to our customer team" not in texts(messages)
+    messages = concierge.say(sender, "I've asked twice already and nobody answers, this is ridiculous!!")
+    assert "passing it to our customer team" in texts(messages)
+    tracker = concierge.tracker(sender)
+    assert tracker["slots"]["escalation"]["reason"] == "frustration"
+    user = [e for e in tracker["events"] if e["event"] == "user"][-1]
+    assert user["parse_data"]["sentiment"]["label"] == "negative"
+
+
+def test_a_mild_product_complaint_is_not_escalated(concierge, sender):
+    messages = concierge.say(sender, "too bad the blue one is sold out")
+    assert "passing it to our customer team" not in texts(messages)

@@ -26,11 +26,25 @@ def test_bot_never_imports_rasa_sdk_or_actions():
         assert not bad, f"{path.relative_to(ROOT)} imports {bad}"
 
 
+SHARED_WITH_RASA = {"bot.escalation", "bot.sentiment.model", "bot.sentiment.base", "bot.sentiment.lexicon",
+                    "bot.sentiment.chinese", "bot.sentiment.minilm"}
+STDLIB = {"__future__", "typing", "dataclasses", "re", "json", "logging", "os", "math", "struct", "unicodedata",
+          "pathlib", "functools"}
+
+
 def test_rasa_addons_import_only_what_the_rasa_environment_has():
-    allowed_roots = {"rasa", "sanic", "__future__", "typing", "dataclasses", "re", "json", "logging"}
+    allowed_roots = {"rasa", "sanic"} | STDLIB
     for path in modules("bot/rasa_addons"):
-        bad = {n for n in imports(path) if n.split(".")[0] not in allowed_roots}
+        bad = {n for n in imports(path) if n.split(".")[0] not in allowed_roots and n not in SHARED_WITH_RASA}
         assert not bad, f"{path.relative_to(ROOT)} imports {bad}"
+
+
+def test_code_shared_with_rasa_needs_no_torch_and_nothing_else_from_bot():
+    light = STDLIB | {"numpy", "scipy", "yaml", "vaderSentiment", "snownlp"}
+    for name in SHARED_WITH_RASA:
+        path = ROOT / (name.replace(".", "/") + ".py")
+        bad = {n for n in imports(path) if n.split(".")[0] not in light and n not in SHARED_WITH_RASA}
+        assert not bad, f"{name} imports {bad}"
 
 
 def test_nothing_imports_rasa_addons():
@@ -44,7 +58,8 @@ def test_each_vendor_sdk_is_imported_by_exactly_one_module():
     for sdk, owner in (("chromadb", "bot/knowledge/chroma_index.py"),
                        ("sentence_transformers", "bot/knowledge/embeddings.py"),
                        ("xllamacpp", "bot/llm/llamacpp.py"), ("httpx", "bot/llm/openai_http.py"),
-                       ("pypdf", "bot/knowledge/documents.py")):
+                       ("pypdf", "bot/knowledge/documents.py"), ("vaderSentiment", "bot/sentiment/lexicon.py"),
+                       ("snownlp", "bot/sentiment/chinese.py")):
         users = [p.relative_to(ROOT).as_posix() for p in modules("bot") + modules("actions")
                  if any(n.split(".")[0] == sdk for n in imports(p))]
         assert users == [owner], (sdk, users)

@@ -14,7 +14,9 @@ def test_defaults():
     assert s.action_endpoint_url == "http://127.0.0.1:5055/webhook"
     assert Path(s.embedding_model, "modules.json").is_file()  # the packaged MiniLM
     assert s.rasa_env() == {"ACTION_ENDPOINT_URL": "http://127.0.0.1:5055/webhook",
-                            "TRACKER_STORE_URL": f"sqlite:///{PROJECT_ROOT / 'var' / 'tracker.db'}"}
+                            "TRACKER_STORE_URL": f"sqlite:///{PROJECT_ROOT / 'var' / 'tracker.db'}",
+                            "SENTIMENT_MODEL_DIR": str(PROJECT_ROOT / "var" / "models" / "sentiment-en"),
+                            "ESCALATION_CONFIG": str(PROJECT_ROOT / "escalation.yml")}
 
 
 def test_env_file_and_environment(tmp_path):
