@@ -16,7 +16,7 @@ class ActionEscalate(UsesServices, Action):
         return "action_escalate"
 
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]) -> list:
-        decision = self.services.handoff.assess(tracker.events)
+        decision = self.services.handoff.assess(tracker.events, tracker.get_slot("order_total"))
         reason = decision.reason or "explicit_request"  # run by a rule on request_human
         dispatcher.utter_message(response="utter_request_human" if reason == "explicit_request" else "utter_escalate")
         events: list = [SlotSet("escalation", {"reason": reason, "frustration": decision.frustration,

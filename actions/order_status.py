@@ -43,4 +43,4 @@ class ActionCheckOrderStatus(UsesServices, Action):
             dispatcher.utter_message(response="utter_order_not_found", order_id=order_id or "")
             return [SlotSet("order_id", None), SlotSet("email", None)]
         dispatcher.utter_message(response=result.order.response, **result.order.template_vars)
-        return [SlotSet("order_id", None)]
+        return [SlotSet("order_id", None), SlotSet("order_total", result.order.total)]

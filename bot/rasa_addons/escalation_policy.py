@@ -48,7 +48,9 @@ class EscalationPolicy(Policy):
         if tracker.latest_action_name != ACTION_LISTEN_NAME or handoff not in domain.action_names_or_texts:
             return self._prediction(probabilities)
         turns, since = turns_from_events([e.as_dict() for e in tracker.events], self.escalation)
-        decision = decide(turns, self.escalation, turns_since_handoff=since)
+        total = tracker.get_slot("order_total")
+        decision = decide(turns, self.escalation, order_value=float(total) if isinstance(total, (int, float)) else None,
+                          turns_since_handoff=since)
         if decision.escalate:
             log.info("escalating %s: %s", tracker.sender_id, decision.explain())
             probabilities[domain.index_for_action(handoff)] = 1.0

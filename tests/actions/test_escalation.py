@@ -33,3 +33,11 @@ def test_an_explicit_request_gets_the_team_contact(kb_services):
     dispatcher, out = run(ActionEscalate(kb_services), tracker([user("agent", intent="request_human")]))
     assert [m["response"] for m in dispatcher.messages] == ["utter_request_human"]
     assert out[0]["value"]["reason"] == "explicit_request"
+
+
+def test_a_problem_with_a_high_value_order_names_that_reason(kb_services):
+    events = [user("the tent in my order is missing its poles", intensity=-0.5)]
+    t = tracker(events)
+    t.slots["order_total"] = 589.99
+    _, out = run(ActionEscalate(kb_services), t)
+    assert out[0]["value"]["reason"] == "high_value_order" and out[0]["value"]["signals"]["order_value"] == 589.99

@@ -30,7 +30,7 @@ def test_shows_the_order_for_the_right_email(services, demo_orders):
     assert message["tracking_number"] == order["tracking_number"]
     assert message["carrier"] == order["carrier"]
     assert order["items"][0]["title"] in message["items"]
-    assert events == [SlotSet("order_id", None)]
+    assert events == [SlotSet("order_id", None), SlotSet("order_total", order["total"])]
 
 
 def test_refuses_the_wrong_email(services, demo_orders):

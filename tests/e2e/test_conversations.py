@@ -126,3 +126,12 @@ def test_a_conversation_that_turns_angry_is_handed_to_a_person(concierge, sender
 def test_a_mild_product_complaint_is_not_escalated(concierge, sender):
     messages = concierge.say(sender, "too bad the blue one is sold out")
     assert "passing it to our customer team" not in texts(messages)
+
+
+def test_a_problem_with_a_high_value_order_goes_to_a_person(concierge, sender, demo_orders):
+    order = next(o for o in demo_orders if o["status"] == "delivered" and o["total"] >= 400)
+    concierge.say(sender, f"can you check order {order['id']}")
+    assert f"Order {order['id']}" in texts(concierge.say(sender, order["email"]))
+    messages = concierge.say(sender, "it arrived damaged and I'm really disappointed")
+    assert "passing it to our customer team" in texts(messages)
+    assert concierge.tracker(sender)["slots"]["escalation"]["reason"] == "high_value_order"
