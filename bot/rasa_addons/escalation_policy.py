@@ -54,5 +54,4 @@ class EscalationPolicy(Policy):
         if decision.escalate:
             log.info("escalating %s: %s", tracker.sender_id, decision.explain())
             probabilities[domain.index_for_action(handoff)] = 1.0
-        return self._prediction(probabilities, action_metadata={"escalation": {
-            "reason": decision.reason, "frustration": decision.frustration, "signals": decision.signals}})
+        return self._prediction(probabilities)

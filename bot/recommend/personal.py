@@ -24,6 +24,15 @@ class PersonalWeights:
     decay: float = 0.8  # recent purchases count more in item-kNN
 
 
+@dataclass(frozen=True)
+class _Fitted:
+    data: Interactions
+    items: dict[str, int]  # product id -> column
+    user_of: dict[str, int]  # lower-cased e-mail -> row
+    item_knn: ItemKNN
+    user_knn: UserKNN
+
+
 class Personaliser:
     """Scores catalog products for a customer, identified by the e-mail verified in the conversation."""
 
@@ -32,9 +41,8 @@ class Personaliser:
         self.weights = weights
 
     @cached_property
-    def _fitted(self) -> tuple[Interactions, dict[str, int], ItemKNN, UserKNN]:
+    def _fitted(self) -> "_Fitted":
         rows = self._purchases()
-        customer_of = {p.email.lower(): p.customer_id for p in rows}
         data = Interactions.from_pairs((p.customer_id, p.product_id) for p in rows)
         users = {u: n for n, u in enumerate(data.users)}
         items = {i: n for n, i in enumerate(data.items)}
@@ -43,30 +51,25 @@ class Personaliser:
             seq = sequences.setdefault(users[p.customer_id], [])
             if items[p.product_id] not in seq:
                 seq.append(items[p.product_id])
-        item_knn = ItemKNN(decay=self.weights.decay).fit(data.matrix, sequences)
-        user_knn = UserKNN().fit(data.matrix)
-        self._customer_of = customer_of
-        self._users = users
-        return data, items, item_knn, user_knn
+        return _Fitted(data, items, {p.email.lower(): users[p.customer_id] for p in rows},
+                       ItemKNN(decay=self.weights.decay).fit(data.matrix, sequences), UserKNN().fit(data.matrix))
 
     def history(self, email: str | None) -> list[str]:
         """Product ids the customer bought, oldest first."""
-        data, _, item_knn, _ = self._fitted
-        user = self._users.get(self._customer_of.get((email or "").lower(), ""))
-        if user is None:
-            return []
-        return [data.items[i] for i in item_knn.sequences.get(user, [])]
+        f = self._fitted
+        user = f.user_of.get((email or "").lower())
+        return [] if user is None else [f.data.items[i] for i in f.item_knn.sequences.get(user, [])]
 
     def scores(self, email: str | None, product_ids: list[str]) -> dict[str, float]:
         """0..1 per product for this customer; empty when the customer is unknown or has no history."""
-        data, items, item_knn, user_knn = self._fitted
-        user = self._users.get(self._customer_of.get((email or "").lower(), ""))
-        known = [p for p in product_ids if p in items]
+        f = self._fitted
+        user = f.user_of.get((email or "").lower())
+        known = [p for p in product_ids if p in f.items]
         if user is None or not known:
             return {}
-        idx = [items[p] for p in known]
+        idx = [f.items[p] for p in known]
         total = np.zeros(len(idx))
-        for model, weight in ((item_knn, self.weights.item_knn), (user_knn, self.weights.user_knn)):
+        for model, weight in ((f.item_knn, self.weights.item_knn), (f.user_knn, self.weights.user_knn)):
             s = model.score(user, idx)
             lo, hi = float(s.min()), float(s.max())
             if hi > lo:

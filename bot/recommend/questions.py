@@ -66,6 +66,7 @@ class ProductQuestions:
         self.base_patterns = {base: _phrase(base) for base in self.by_base}
         self.brands = sorted({p["brand"] for p in products}, key=len, reverse=True)
         self.tags = sorted({t for p in products for t in p.get("tags", [])}, key=len, reverse=True)
+        self.colours = sorted({c for p in products for c in p.get("colours", [])}, key=len, reverse=True)
 
     # --- which product ------------------------------------------------------------------------------
     def find(self, text: str, shown: list[str] | None = None) -> list[dict]:
@@ -130,8 +131,7 @@ class ProductQuestions:
         facts: list[str] = []
         tags = find_features(low, self.tags)
         size = SIZE_VALUE_RE.search(low)
-        colour = next((c for c in sorted({c for q in self.products.values() for c in q.get("colours", [])},
-                                         key=len, reverse=True) if _phrase(c).search(low)), None)
+        colour = next((c for c in self.colours if _phrase(c).search(low)), None)
         if tags:
             have = [t for t in tags if t in p.get("tags", [])]
             lacking = [t for t in tags if t not in have]

@@ -80,8 +80,8 @@ def feature_match(p: dict, prefs: Preferences) -> float:
 
 def reason(p: dict, prefs: Preferences) -> str:
     """Why it fits, from catalog facts only: its tags, price, rating and the wanted variant in stock."""
-    asked = lambda t: t in prefs.features or t.lower() in prefs.text.lower()  # noqa: E731
-    tags = sorted(p.get("tags", []), key=lambda t: (not asked(t), t))[:3]
+    text = prefs.text.lower()
+    tags = sorted(p.get("tags", []), key=lambda t: (t not in prefs.features and t.lower() not in text, t))[:3]
     kind = p["category"].replace("-", " ")
     parts = [f"{', '.join(tags)} {kind}" if tags else kind, f"${p['price']:.2f}",
              f"rated {p.get('rating', 0):.1f}/5 from {p.get('review_count', 0)} reviews"]

@@ -53,8 +53,8 @@ def read_rows(path: Path) -> list[tuple[str, str]]:
 
 
 def training_rows(datasets: Path = DATASETS) -> tuple[list[tuple[str, str]], dict]:
-    rows, sources = list(read_rows(PROJECT_FILE)), {PROJECT_FILE.name: 0}
-    sources[PROJECT_FILE.name] = len(rows)
+    rows = read_rows(PROJECT_FILE)
+    sources = {PROJECT_FILE.name: len(rows)}
     for name in SHARED_FILES:
         path = datasets / name
         if path.is_file():
