@@ -24,7 +24,8 @@ TRAINING_DATA := config.yml domain.yml $(shell find data -name '*.yml')
 KNOWLEDGE     := $(shell find knowledge/policies -type f)
 STORE_DATA    := knowledge/catalog/products.json knowledge/store/customers.json knowledge/store/orders.json
 
-.PHONY: help setup run test validate test-rasa test-py train index store sentiment-model freeze demo-data clean \
+.PHONY: help setup run test validate test-rasa test-py train index store sentiment-model handoff-db agent freeze \
+	demo-data clean \
 	bench-kb bench-rec bench-sentiment bench-escalation llm-qwen
 
 help:
@@ -34,7 +35,8 @@ help:
 	@echo "make bench-rec                 recommendations (Video Games + labelled requests) -> reports/rec.*"
 	@echo "make bench-sentiment [DATA=path]  message sentiment -> reports/sentiment.json, sentiment.md"
 	@echo "make bench-escalation          escalation decision on labelled conversations -> reports/escalation.*"
-	@echo "other:      setup train index store sentiment-model validate test-rasa test-py demo-data freeze clean llm-qwen"
+	@echo "make agent AGENT=name [ROLE=admin]  add an agent account for the agent API (:8090)"
+	@echo "other:      setup train index store sentiment-model handoff-db validate test-rasa test-py demo-data freeze clean llm-qwen"
 
 # --- environments ---------------------------------------------------------
 $(RASA_VENV)/.installed: requirements-rasa.txt
@@ -84,11 +86,24 @@ models/.trained: $(TRAINING_DATA) $(wildcard bot/rasa_addons/*.py) | $(RASA_VENV
 	$(RASA) train --fixed-model-name concierge --out models
 	touch $@
 
+# The handoff database (tickets, agents, sessions): Alembic migrations, idempotent, on any HANDOFF_DB_URL.
+handoff-db: | $(VENV)/.installed
+	$(PY) -m bot.console migrate
+
+# An agent account for the agent API: make agent AGENT=alice ROLE=admin [NAME="Alice B."] (asks for the password,
+# or takes $$CONCIERGE_AGENT_PASSWORD)
+AGENT ?=
+ROLE ?= agent
+NAME ?=
+agent: handoff-db
+	@test -n "$(AGENT)" || { echo "usage: make agent AGENT=name [ROLE=agent|admin] [NAME='Shown name']" >&2; exit 2; }
+	$(PY) -m bot.console create-agent "$(AGENT)" --role $(ROLE) $(if $(NAME),--name "$(NAME)")
+
 store: var/store.db
 index: var/chroma/.indexed
 train: models/.trained
 sentiment-model: var/models/sentiment-en/head.json
-setup: $(VENV)/.installed $(RASA_VENV)/.installed store index train sentiment-model
+setup: $(VENV)/.installed $(RASA_VENV)/.installed store index train sentiment-model handoff-db
 
 # --- the two commands -----------------------------------------------------
 run: setup

@@ -10,7 +10,8 @@ from bot.knowledge.chroma_index import ChromaIndex
 from bot.knowledge.embeddings import SentenceTransformerEmbedder
 from bot.knowledge.retriever import HybridRetriever
 from bot.escalation import EscalationConfig
-from bot.handoff.service import HandoffService
+from bot.handoff.service import HandoffPolicy, HandoffService
+from bot.handoff.store import SqlHandoffStore
 from bot.llm.base import ChatModel
 from bot.orders.service import OrderService
 from bot.recommend.catalog import load_products
@@ -74,8 +75,15 @@ class Services:
         return ReasonWriter(self.chat_model, self.grounding, top=self.settings.rec_llm_reasons_top)
 
     @cached_property
+    def handoff_store(self) -> SqlHandoffStore:
+        """Tickets, agents and sessions (the schema is migrated by `make setup` and the agent API's start)."""
+        return SqlHandoffStore.from_url(self.settings.handoff_db_url)
+
+    @cached_property
     def handoff(self) -> HandoffService:
-        return HandoffService(EscalationConfig.load(self.settings.escalation_config))
+        s = self.settings
+        return HandoffService(EscalationConfig.load(s.escalation_config), lambda: self.handoff_store,
+                              HandoffPolicy(s.agent_online_window_s, s.minutes_per_ticket))
 
     @cached_property
     def product_questions(self) -> ProductQuestions:

@@ -54,6 +54,18 @@ class Settings:
     # sentiment and escalation
     sentiment_model_dir: Path
     escalation_config: Path
+    # handoff to people and the agent API
+    handoff_db_url: str
+    console_port: int
+    session_ttl_s: float  # an agent's login lasts this long
+    login_max_failures: int  # failed logins per username or address ...
+    login_window_s: float  # ... within this window before logins are refused for it
+    bcrypt_rounds: int
+    agent_online_window_s: float  # an agent seen this recently counts as online
+    minutes_per_ticket: float  # the expected wait: an agent needs about this long per ticket ahead
+    queue_wait_weight_s: float  # queue priority: waiting this long counts as much as full frustration
+    max_reply_chars: int
+    handoff_sync_interval_s: float  # how often the agent API takes in new customer messages
     # processes
     rasa_bin: Path
     rasa_api_token: str
@@ -130,6 +142,17 @@ class Settings:
             llm_threads=int(number("LLM_THREADS", "2", int)),
             sentiment_model_dir=path("SENTIMENT_MODEL_DIR", str(data_dir / "models" / "sentiment-en")),
             escalation_config=path("ESCALATION_CONFIG", "escalation.yml"),
+            handoff_db_url=get("HANDOFF_DB_URL", f"sqlite:///{data_dir / 'handoff.db'}"),
+            console_port=int(number("CONSOLE_PORT", "8090", int)),
+            session_ttl_s=float(number("AGENT_SESSION_TTL_S", "28800", float)),
+            login_max_failures=int(number("LOGIN_MAX_FAILURES", "5", int)),
+            login_window_s=float(number("LOGIN_WINDOW_S", "900", float)),
+            bcrypt_rounds=int(number("BCRYPT_ROUNDS", "12", int)),
+            agent_online_window_s=float(number("AGENT_ONLINE_WINDOW_S", "120", float)),
+            minutes_per_ticket=float(number("HANDOFF_MINUTES_PER_TICKET", "4", float)),
+            queue_wait_weight_s=float(number("QUEUE_WAIT_WEIGHT_S", "600", float)),
+            max_reply_chars=int(number("MAX_REPLY_CHARS", "2000", int)),
+            handoff_sync_interval_s=float(number("HANDOFF_SYNC_INTERVAL_S", "0.5", float)),
             rasa_bin=path("RASA_BIN", ".venv-rasa/bin/rasa"),
             rasa_api_token=get("RASA_API_TOKEN", ""),
             rasa_host=get("RASA_HOST", "127.0.0.1"),

@@ -45,7 +45,9 @@ class Concierge:
     rasa_port: int
     action_port: int
     web_port: int
+    console_port: int
     output: list[str]
+    env: dict[str, str]  # the servers' environment (for commands such as `python -m bot.console create-agent`)
 
     @property
     def rasa_url(self) -> str:
@@ -95,7 +97,8 @@ def concierge(tmp_path_factory):
         if not needed.exists():
             pytest.fail(f"{needed} is missing: run `make store index sentiment-model` (make test does)")
     data_dir = tmp_path_factory.mktemp("concierge")
-    ports = {"RASA_PORT": free_port(), "ACTION_PORT": free_port(), "WEB_PORT": free_port()}
+    ports = {"RASA_PORT": free_port(), "ACTION_PORT": free_port(), "WEB_PORT": free_port(),
+             "CONSOLE_PORT": free_port()}
     env = {**os.environ, **{k: str(v) for k, v in ports.items()},
            "CONCIERGE_DATA_DIR": str(data_dir),
            "STORE_DB_URL": f"sqlite:///{ROOT / 'var' / 'store.db'}",
@@ -127,7 +130,7 @@ def concierge(tmp_path_factory):
             os.killpg(proc.pid, signal.SIGKILL)
             logs = "".join((p.read_text(errors="replace")[-3000:] for p in (data_dir / "logs").glob("*.log")))
             pytest.fail("Concierge did not start:\n" + "".join(output) + "\n--- logs ---\n" + logs)
-    yield Concierge(ports["RASA_PORT"], ports["ACTION_PORT"], ports["WEB_PORT"], output)
+    yield Concierge(ports["RASA_PORT"], ports["ACTION_PORT"], ports["WEB_PORT"], ports["CONSOLE_PORT"], output, env)
 
     # Ctrl-C stops every process cleanly.
     os.killpg(proc.pid, signal.SIGINT)

@@ -44,6 +44,11 @@ def web_spec(settings: Settings) -> ServerSpec:
                       f"http://127.0.0.1:{settings.web_port}/")
 
 
+def console_spec(settings: Settings) -> ServerSpec:
+    return ServerSpec("console", [sys.executable, "-m", "bot.console", "serve", "--port", str(settings.console_port)],
+                      f"http://127.0.0.1:{settings.console_port}/api/health")
+
+
 def _is_up(url: str) -> bool:
     try:
         with urllib.request.urlopen(url, timeout=2) as resp:

@@ -1,4 +1,4 @@
-"""`make run`: start the Rasa server, the action server and the web page; Ctrl-C stops them all.
+"""`make run`: start the Rasa server, the action server, the web page and the agent API; Ctrl-C stops them all.
 
     python -m bot.cli.run
 """
@@ -8,7 +8,7 @@ import signal
 import sys
 import time
 
-from bot.cli.processes import ProcessGroup, action_server_spec, rasa_spec, web_spec
+from bot.cli.processes import ProcessGroup, action_server_spec, console_spec, rasa_spec, web_spec
 from bot.settings import Settings
 
 
@@ -23,7 +23,7 @@ def main() -> int:
 
     signal.signal(signal.SIGINT, on_signal)
     signal.signal(signal.SIGTERM, on_signal)
-    specs = [action_server_spec(settings), rasa_spec(settings), web_spec(settings)]
+    specs = [action_server_spec(settings), rasa_spec(settings), web_spec(settings), console_spec(settings)]
     print("Starting Concierge (logs in %s) ..." % (settings.data_dir / "logs"), flush=True)
     try:
         for spec in specs:
@@ -41,6 +41,8 @@ def main() -> int:
                   f"  chat page      http://localhost:{settings.web_port}\n"
                   f"  Rasa server    http://localhost:{settings.rasa_port}  (REST: /webhooks/rest/webhook, socket.io)\n"
                   f"  action server  http://localhost:{settings.action_port}/webhook\n"
+                  f"  agent API      http://localhost:{settings.console_port}/api  (OpenAPI: /api/openapi.json;"
+                  f" add an agent: make agent AGENT=name ROLE=admin)\n"
                   f"Press Ctrl-C to stop.", flush=True)
         while not stopping:
             dead = group.exited()
