@@ -29,6 +29,7 @@ class EscalationConfig:
     high_value_order: float  # an order worth at least this much, with a problem
     problem_sentiment: float  # a turn at or below this sentiment is "a problem"
     trend_turns: int  # earlier turns whose negativity counts as persistence
+    negative_floor: float  # a message less negative than this (0..1) counts as not negative at all
     weight_negative: float  # x negativity of the last turn
     weight_persistence: float  # x mean negativity of the earlier trend turns
     weight_caps: float
@@ -149,8 +150,12 @@ def frustration(turns: list[Turn], cfg: EscalationConfig) -> tuple[float, dict]:
     negativity of the last turn, persistence (mean negativity of the turns before it in the trend
     window), plus a fixed amount for each signal of the last turn."""
     last, earlier = turns[-1], turns[-1 - cfg.trend_turns:-1]
-    negative = max(0.0, -last.sentiment)
-    persistence = sum(max(0.0, -t.sentiment) for t in earlier) / len(earlier) if earlier else 0.0
+
+    def negativity(t: Turn) -> float:
+        return -t.sentiment if -t.sentiment >= cfg.negative_floor else 0.0
+
+    negative = negativity(last)
+    persistence = sum(negativity(t) for t in earlier) / len(earlier) if earlier else 0.0
     score = cfg.weight_negative * negative + cfg.weight_persistence * persistence
     signals: dict = {}
     if negative > 0:

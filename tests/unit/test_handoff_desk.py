@@ -142,6 +142,13 @@ def test_asking_for_the_assistant_again_resolves_the_ticket(store, rasa, desk, a
     assert rasa.calls[-2:] == [("resume", "c1"), ("utter", "c1", "utter_back_to_bot", None)]
 
 
+def test_resolving_an_offline_ticket_nobody_took_leaves_the_chat_alone(store, rasa, desk):
+    h = open_ticket(store, mode="offline")
+    admin = store.create_agent("root", "Root", "x", "admin", time.time())
+    done = run(desk.resolve(h.id, admin, "information_given", note="answered by e-mail"))
+    assert done["status"] == "resolved" and done["assistant_resumed"] is False and rasa.calls == []
+
+
 def test_offline_tickets_are_left_to_the_assistant_until_claimed(store, rasa, desk, ann):
     h = open_ticket(store, mode="offline")
     rasa.customer_says("c1", "ok thanks", 2.0)
