@@ -1,5 +1,5 @@
-"""The agent API (Sanic app factory): resources are built when the server starts, one blueprint per
-resource, every error answered as JSON `{error, message}`."""
+"""The agent API and console (Sanic app factory): resources are built when the server starts, one
+blueprint per resource, every API error answered as JSON `{error, message}`."""
 from __future__ import annotations
 
 import asyncio
@@ -10,11 +10,12 @@ import yaml
 from sanic import Blueprint, Request, Sanic, response
 from sanic.exceptions import SanicException
 
-from bot.console import agents_routes, auth_routes, events_routes, handoffs_routes
+from bot.console import agents_routes, auth_routes, events_routes, handoffs_routes, pages
 from bot.handoff.auth import AgentAuth
 from bot.handoff.desk import AgentDesk, DeskConfig, DeskError
 from bot.handoff.rasa_client import RasaConversations
 from bot.handoff.store import SqlHandoffStore
+from bot.services import Services
 from bot.settings import Settings
 
 log = logging.getLogger(__name__)
@@ -56,7 +57,7 @@ def create_app(settings: Settings | None = None, name: str = "concierge_console"
     app.config.GRACEFUL_SHUTDOWN_TIMEOUT = 3
     app.config.FALLBACK_ERROR_FORMAT = "json"
     app.ctx.settings = settings or Settings.from_env()
-    for bp in (auth_routes.bp, agents_routes.bp, handoffs_routes.bp, events_routes.bp, docs_blueprint()):
+    for bp in (auth_routes.bp, agents_routes.bp, handoffs_routes.bp, events_routes.bp, docs_blueprint(), pages.bp):
         app.blueprint(bp)
 
     @app.before_server_start
@@ -72,6 +73,7 @@ def create_app(settings: Settings | None = None, name: str = "concierge_console"
         app.ctx.openapi = yaml.safe_load(OPENAPI.read_text(encoding="utf-8"))
         app.ctx.stopping = asyncio.Event()
         app.ctx.run = lambda fn, *args: asyncio.to_thread(fn, *args)  # bcrypt is slow: off the event loop
+        app.ctx.services = Services(s)  # reply drafts use the knowledge base; nothing loads until asked
 
     @app.after_server_start
     async def start_sync(app: Sanic, _loop=None):

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from sanic import Blueprint, Request, response
 
-from bot.console.security import bearer_token, body, require_agent
+from bot.console.security import body, require_agent, session_token
 from bot.handoff.auth import LoginRefused
 from bot.handoff.desk import DeskError
 
@@ -29,7 +29,7 @@ async def login(request: Request):
 @bp.post("/logout")
 async def logout(request: Request):
     require_agent(request)
-    request.app.ctx.auth.logout(bearer_token(request))
+    request.app.ctx.auth.logout(session_token(request)[0])
     return response.empty()
 
 

@@ -8,7 +8,7 @@ import time
 
 from sanic import Blueprint, Request
 
-from bot.console.security import bearer_token, require_agent
+from bot.console.security import require_agent, session_token
 
 bp = Blueprint("events", url_prefix="/api/events")
 POLL_S, HEARTBEAT_S, RECHECK_S = 0.5, 15.0, 30.0
@@ -34,7 +34,7 @@ async def stream(request: Request):
             await resp.send(": keep-alive\n\n")
             beat = now
         if now - checked > RECHECK_S:  # the session expired or was ended: stop streaming
-            if ctx.auth.authenticate(bearer_token(request)) is None:
+            if ctx.auth.authenticate(session_token(request)[0]) is None:
                 break
             checked = now
         try:

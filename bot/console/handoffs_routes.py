@@ -1,9 +1,12 @@
 """/api/handoffs: the queue, one ticket, and what an agent does with it."""
 from __future__ import annotations
 
+import asyncio
+
 from sanic import Blueprint, Request, response
 
 from bot.console.security import body, require_agent
+from bot.handoff.desk import DeskError
 
 bp = Blueprint("handoffs", url_prefix="/api/handoffs")
 
@@ -43,3 +46,18 @@ async def resolve(request: Request, handoff_id: int):
     data = body(request)
     return response.json(await request.app.ctx.desk.resolve(handoff_id, agent, data.get("disposition"),
                                                             data.get("tags"), data.get("note")))
+
+
+@bp.post("/<handoff_id:int>/draft")
+async def draft(request: Request, handoff_id: int):
+    """A reply draft for the agent to edit: the grounded answer to the customer's last message (the same
+    retrieval, relevance gate and faithfulness check as the assistant's answers), with its sources."""
+    require_agent(request)
+    texts = request.app.ctx.desk.customer_texts(handoff_id)
+    if not texts:
+        raise DeskError(409, "nothing_to_answer", "the customer has not written anything yet")
+    answers = request.app.ctx.services.answers  # built on first use: the embedding model loads once
+    answer = await asyncio.to_thread(answers.answer, texts[-1], texts[-4:-1], f"agent-draft-{handoff_id}")
+    if not answer.found:
+        return response.json({"found": False, "text": "", "sources": [], "reason": answer.reason})
+    return response.json({"found": True, "text": answer.text, **answer.payload()})

@@ -94,6 +94,12 @@ class AgentDesk:
                                   for m in self.store.messages(h.id)]})
         return card
 
+    def customer_texts(self, handoff_id: int) -> list[str]:
+        """What the customer wrote, oldest first: before the handoff, then during it."""
+        h = self._get(handoff_id)
+        before = [t["text"] for t in h.transcript if t.get("sender") == "customer" and not t["text"].startswith("/")]
+        return before + [m.text for m in self.store.messages(h.id) if m.sender == "customer"]
+
     # --- acting -----------------------------------------------------------------------------
     def _check_open(self, h: Handoff) -> None:
         if h.status == "resolved":

@@ -60,7 +60,7 @@ class HandoffService:
              reason: str) -> HandoffOpened:
         """Open a ticket for the conversation (or find its open one) and say what happens next."""
         now = self.clock()
-        online = self.store.agents_online(now - self.policy.online_window_s)
+        online = self.store.agents_online(now - self.policy.online_window_s, now)
         content = build_ticket(events, slots)
         email = next((v for v in (slots.get("email"), slots.get("contact_email")) if isinstance(v, str)
                       and EMAIL.match(v.strip())), None)
@@ -75,7 +75,7 @@ class HandoffService:
         if ticket.mode == "offline":
             return HandoffOpened(ticket.id, "offline", new, email=ticket.customer_email)
         position = self.store.queue_position(ticket.id)
-        free = online - len(self.store.handoffs(("active",)))  # agents without a conversation
+        free = online - self.store.count("active")  # agents without a conversation
         if ticket.status == "active" or position <= free:
             return HandoffOpened(ticket.id, "live", new, position=position, agent_free=True)
         wait = expected_wait_minutes(position - max(free, 0), online, self.policy.minutes_per_ticket)

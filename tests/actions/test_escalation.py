@@ -37,6 +37,7 @@ def agent_online(services, name="ann"):
     store = services.handoff_store
     agent = store.create_agent(name, name.title(), "x", "agent", time.time())
     store.update_agent(agent.id, last_seen_at=time.time())
+    store.create_session(f"token-of-{name}", agent.id, time.time(), time.time() + 3600)
     return agent
 
 

@@ -177,3 +177,14 @@ def test_queue_arithmetic():
     assert expected_wait_minutes(3, 2, 4) == 6 and expected_wait_minutes(1, 5, 4) == 1
     with pytest.raises(ValueError):
         expected_wait_minutes(1, 0, 4)
+
+
+def test_what_the_customer_wrote_before_and_during_the_handoff(store, rasa, desk):
+    h, _ = store.open_handoff(NewHandoff("c9", "socketio", "live", "explicit_request", {}, 0.1, {"text": "s"},
+                                         [{"sender": "customer", "text": "/greet"},
+                                          {"sender": "customer", "text": "where is my parcel"},
+                                          {"sender": "assistant", "text": "Let me check."}],
+                                         [], [], None, time.time(), 1.0))
+    rasa.customer_says("c9", "how long do refunds take?", 2.0)
+    run(desk.sync())
+    assert desk.customer_texts(h.id) == ["where is my parcel", "how long do refunds take?"]

@@ -93,6 +93,7 @@ def test_queue_position_and_views(store):
     a = store.create_agent("ann", "Ann", "x", "agent", now)
     store.claim(first.id, a.id, now)
     assert store.queue_position(second.id) == 1 and store.queue_position(first.id) == 0
+    assert (store.count("active"), store.count("waiting")) == (1, 2)
     assert [h.id for h in store.handoffs(("active",), agent_id=a.id)] == [first.id]
     assert {h.id for h in store.open_handoffs()} == {first.id, second.id, email.id}
 
@@ -123,4 +124,6 @@ def test_sessions_expire_and_end_with_the_account(store):
     store.record_login_failure("user:ann", now)
     assert store.login_failures_since("user:ann", now - 1) == 1 and store.login_failures_since("user:ann", now + 1) == 0
     store.update_agent(a.id, last_seen_at=now, active=True)
-    assert store.agents_online(now - 10) == 1 and store.agents_online(now + 10) == 0
+    assert store.agents_online(now - 10, now) == 1 and store.agents_online(now + 10, now) == 0
+    store.delete_sessions_of(a.id)  # signed out: offline at once
+    assert store.agents_online(now - 10, now) == 0
