@@ -10,7 +10,7 @@ import yaml
 from sanic import Blueprint, Request, Sanic, response
 from sanic.exceptions import SanicException
 
-from bot.console import agents_routes, auth_routes, events_routes, handoffs_routes, pages
+from bot.console import agents_routes, analytics_routes, auth_routes, events_routes, handoffs_routes, pages
 from bot.handoff.auth import AgentAuth
 from bot.handoff.desk import AgentDesk, DeskConfig, DeskError
 from bot.handoff.rasa_client import RasaConversations
@@ -57,7 +57,8 @@ def create_app(settings: Settings | None = None, name: str = "concierge_console"
     app.config.GRACEFUL_SHUTDOWN_TIMEOUT = 3
     app.config.FALLBACK_ERROR_FORMAT = "json"
     app.ctx.settings = settings or Settings.from_env()
-    for bp in (auth_routes.bp, agents_routes.bp, handoffs_routes.bp, events_routes.bp, docs_blueprint(), pages.bp):
+    for bp in (auth_routes.bp, agents_routes.bp, handoffs_routes.bp, events_routes.bp, analytics_routes.bp,
+               docs_blueprint(), pages.bp):
         app.blueprint(bp)
 
     @app.before_server_start

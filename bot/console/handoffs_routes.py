@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import asyncio
+import dataclasses
 
 from sanic import Blueprint, Request, response
 
@@ -15,6 +16,26 @@ bp = Blueprint("handoffs", url_prefix="/api/handoffs")
 async def list_handoffs(request: Request):
     agent = require_agent(request)
     return response.json(request.app.ctx.desk.list(request.args.get("view", "waiting"), agent))
+
+
+@bp.get("/search")
+async def search(request: Request):
+    agent = require_agent(request)
+    return response.json(request.app.ctx.desk.search(request.args.get("q", ""), agent))
+
+
+@bp.get("/<handoff_id:int>/context")
+async def context(request: Request, handoff_id: int):
+    """The customer and the orders the conversation mentions, from the store."""
+    require_agent(request)
+    ticket = request.app.ctx.desk.detail(handoff_id)
+    store = request.app.ctx.services.store
+    orders = []
+    for number in ticket["summary"].get("order_numbers", [])[:5]:
+        order = await asyncio.to_thread(store.get_order, number)
+        if order is not None:
+            orders.append(dataclasses.asdict(order))
+    return response.json({"customer_email": ticket["customer_email"], "orders": orders})
 
 
 @bp.get("/<handoff_id:int>")

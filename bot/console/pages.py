@@ -1,5 +1,5 @@
 """The agent console's pages on :8090: login (form with CSRF token, session cookie), the queue, a
-conversation, logout. The pages are static HTML; their data comes from the agent API, rendered as text.
+conversation, search, analytics, the admin page, logout. The pages are static HTML; their data comes from the agent API, rendered as text.
 A browser without a valid session is sent to the login page from every page URL."""
 from __future__ import annotations
 
@@ -13,6 +13,10 @@ from bot.console.security import CSRF_COOKIE, SESSION_COOKIE, csrf_ok, current_a
 from bot.handoff.auth import LoginRefused
 
 STATIC = Path(__file__).resolve().parent / "static"
+# pages run only the console's own scripts: an injected <script> or inline handler would not run anyway
+PAGE_HEADERS = {"Cache-Control": "no-store", "X-Content-Type-Options": "nosniff", "Referrer-Policy": "same-origin",
+                "Content-Security-Policy": "default-src 'self'; img-src 'self' data:; object-src 'none'; "
+                                           "base-uri 'none'; form-action 'self'; frame-ancestors 'none'"}
 bp = Blueprint("pages")
 bp.static("/static", STATIC, name="static")
 
@@ -37,12 +41,12 @@ async def _page(request: Request, name: str, role: str | None = None):
         return _to_login(request)
     if role == "admin" and agent.role != "admin":
         return response.text("This page needs an admin.", status=403)
-    return await response.file(STATIC / name, headers={"Cache-Control": "no-store"})
+    return await response.file(STATIC / name, headers=PAGE_HEADERS)
 
 
 @bp.get("/login")
 async def login_page(request: Request):
-    resp = await response.file(STATIC / "login.html", headers={"Cache-Control": "no-store"})
+    resp = await response.file(STATIC / "login.html", headers=PAGE_HEADERS)
     if not request.cookies.get(CSRF_COOKIE):
         _cookie(resp, request, CSRF_COOKIE, secrets.token_urlsafe(24), 3600 * 24, http_only=False)
     return resp
@@ -84,6 +88,21 @@ async def queue(request: Request):
 @bp.get("/handoffs/<handoff_id:int>")
 async def conversation(request: Request, handoff_id: int):
     return await _page(request, "handoff.html")
+
+
+@bp.get("/search")
+async def search(request: Request):
+    return await _page(request, "search.html")
+
+
+@bp.get("/analytics")
+async def analytics(request: Request):
+    return await _page(request, "analytics.html")
+
+
+@bp.get("/admin")
+async def admin(request: Request):
+    return await _page(request, "admin.html", role="admin")
 
 
 @bp.get("/<path:path>")

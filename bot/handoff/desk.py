@@ -9,6 +9,7 @@ import time
 from dataclasses import asdict, dataclass
 from typing import Callable
 
+from bot.handoff.analytics import handoff_stats
 from bot.handoff.queue import priority
 from bot.handoff.rasa_client import RasaConversations, RasaUnavailable
 from bot.handoff.store import OPEN, Agent, Handoff, HandoffStore
@@ -81,6 +82,26 @@ class AgentDesk:
         # customers waiting in the chat first, then e-mail tickets; within each, the most urgent first
         return sorted(cards, key=lambda c: (c["status"] != "waiting", c["mode"] != "live", -c["priority"],
                                             c["created_at"]))
+
+    def search(self, text, agent: Agent) -> list[dict]:
+        """Past and open handoffs mentioning `text` (2 to 200 characters), newest first."""
+        text = text.strip() if isinstance(text, str) else ""
+        if not 2 <= len(text) <= 200:
+            raise DeskError(400, "bad_query", "search for 2 to 200 characters")
+        names = {a.id: a.display_name for a in self.store.agents()}
+        now = self.clock()
+        return [self._card(h, names, now) for h in self.store.search(text)]
+
+    def stats(self, days) -> dict:
+        """Handoffs per day, reasons, time to first agent reply and to resolution, over the last `days` days."""
+        try:
+            days = int(days)
+        except (TypeError, ValueError):
+            days = 0
+        if not 1 <= days <= 365:
+            raise DeskError(400, "bad_days", "days must be a whole number from 1 to 365")
+        now = self.clock()
+        return asdict(handoff_stats(self.store.created_since(now - days * 86400), now, days))
 
     def detail(self, handoff_id: int) -> dict:
         """A ticket with everything an agent reads: transcript, summary, signals, sentiment, sources, messages."""

@@ -2,6 +2,7 @@
 (SQLite by default, PostgreSQL or any SQLAlchemy URL by `HANDOFF_DB_URL`), with Alembic migrations."""
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Protocol
@@ -113,6 +114,8 @@ class HandoffStore(Protocol):
     def open_handoffs(self) -> list[Handoff]: ...
     def handoffs(self, statuses: tuple[str, ...], agent_id: int | None = None, limit: int = 200) -> list[Handoff]: ...
     def count(self, status: str) -> int: ...
+    def search(self, text: str, limit: int = 50) -> list[Handoff]: ...
+    def created_since(self, since: float) -> list[Handoff]: ...
     def queue_position(self, handoff_id: int) -> int: ...
     def claim(self, handoff_id: int, agent_id: int, at: float) -> bool: ...
     def transfer(self, handoff_id: int, from_agent: int | None, to_agent: int) -> bool: ...
@@ -126,6 +129,11 @@ class HandoffStore(Protocol):
     def add_activity(self, handoff_id: int, kind: str, data: dict, at: float) -> Activity: ...
     def activity_after(self, last_id: int, limit: int = 200) -> list[Activity]: ...
     def last_activity_id(self) -> int: ...
+
+
+def _json(value) -> str:
+    """JSON columns keep text as written (not \\u-escaped), so search finds words in any script."""
+    return json.dumps(value, ensure_ascii=False)
 
 
 def migrate(engine: sa.engine.Engine, revision: str = "head") -> None:
@@ -150,11 +158,11 @@ class SqlHandoffStore:
     def from_url(cls, url: str) -> "SqlHandoffStore":
         if url.startswith("sqlite:///"):
             Path(url.removeprefix("sqlite:///")).parent.mkdir(parents=True, exist_ok=True)
-            engine = sa.create_engine(url, connect_args={"timeout": 30})
+            engine = sa.create_engine(url, connect_args={"timeout": 30}, json_serializer=_json)
         else:
             if url.startswith(("postgresql://", "postgres://")):  # the driver we ship (SQLAlchemy 2.1 assumes psycopg 3)
                 url = "postgresql+psycopg2://" + url.split("://", 1)[1]
-            engine = sa.create_engine(url, pool_pre_ping=True)
+            engine = sa.create_engine(url, pool_pre_ping=True, json_serializer=_json)
         return cls(engine)
 
     def migrate(self) -> None:
@@ -267,6 +275,22 @@ class SqlHandoffStore:
         with self.engine.connect() as c:
             rows = c.execute(query.order_by(handoffs.c.created_at.desc()).limit(limit))
             return [self._handoff(r) for r in rows]
+
+    def search(self, text: str, limit: int = 50) -> list[Handoff]:
+        """Handoffs whose conversation, summary, e-mail, tags, note or messages mention `text`, newest first."""
+        like = f"%{text.strip().lower()}%"
+        said = sa.select(messages.c.handoff_id).where(sa.func.lower(messages.c.text).like(like))
+        fields = [sa.cast(handoffs.c.transcript, sa.Text), sa.cast(handoffs.c.summary, sa.Text),
+                  sa.cast(handoffs.c.tags, sa.Text), handoffs.c.note, handoffs.c.customer_email,
+                  handoffs.c.conversation_id]
+        query = handoffs.select().where(sa.or_(*[sa.func.lower(f).like(like) for f in fields],
+                                               handoffs.c.id.in_(said)))
+        with self.engine.connect() as c:
+            return [self._handoff(r) for r in c.execute(query.order_by(handoffs.c.created_at.desc()).limit(limit))]
+
+    def created_since(self, since: float) -> list[Handoff]:
+        with self.engine.connect() as c:
+            return [self._handoff(r) for r in c.execute(handoffs.select().where(handoffs.c.created_at >= since))]
 
     def count(self, status: str) -> int:
         with self.engine.connect() as c:

@@ -21,11 +21,14 @@ PAYLOADS = '<script>window.pwned=1</script> <img src=x onerror="window.pwned=1">
 def console_url(concierge):
     create_agent(concierge.env, "cara", PASSWORD, "agent", "Cara")
     create_agent(concierge.env, "dev", PASSWORD, "agent", "Dev")
+    create_agent(concierge.env, "erin", PASSWORD, "admin", "Erin")
     return f"http://localhost:{concierge.console_port}"
 
 
 def sign_in(browser, url, username):  # noqa: F811
-    context = browser.new_context(viewport={"width": 1280, "height": 900})
+    # without the pages' CSP, so the rendering itself must keep injected markup inert (and the test's
+    # own waits may evaluate script); the CSP header is checked on its own below
+    context = browser.new_context(viewport={"width": 1280, "height": 900}, bypass_csp=True)
     context.add_init_script("window.pwned = 0")  # every page starts clean; an injected script would set 1
     page = context.new_page()
     page.goto(f"{url}/")
@@ -53,6 +56,15 @@ def test_a_signed_out_browser_is_sent_to_the_login_page_from_every_url(console_u
     page.click("button[type=submit]")
     page.wait_for_selector("#login-error:not([hidden])")
     assert page.inner_text("#login-error") == "Wrong username or password."
+    csp = AgentClient(console_url).http.get("/login").headers["content-security-policy"]
+    assert "default-src 'self'" in csp and "frame-ancestors 'none'" in csp
+
+
+def no_markup_ran(page, selector):
+    """The payloads show as text in `selector`, no element came from them, and no script ran."""
+    assert "<script>window.pwned=1</script>" in page.inner_text(selector)
+    assert page.locator(f"{selector} img, {selector} script").count() == 0
+    assert page.evaluate("window.pwned") == 0
 
 
 def test_an_agent_takes_over_a_conversation_in_the_console(concierge, console_url, browser):  # noqa: F811
@@ -61,18 +73,20 @@ def test_an_agent_takes_over_a_conversation_in_the_console(concierge, console_ur
     dev = sign_in(browser, console_url, "dev")
     customer = Customer(concierge.rasa_url)
     try:
-        customer.say(f"hi {PAYLOADS}")
-        assert "join this chat" in customer.say("I want to talk to a person right now")
+        assert "PayPal" in customer.say("Do you accept PayPal?")  # a cited answer: the ticket's sources
+        assert "join this chat" in customer.say(f"I want to talk to a person right now {PAYLOADS}")
         row = cara.wait_for_selector("#queue tbody tr", timeout=30_000)  # live: no reload
+        no_markup_ran(cara, "#queue")  # the summary quotes the last message
         cara.screenshot(path=str(SHOTS / "console-queue.png"), full_page=True)
         handoff_id = row.get_attribute("data-id")
         cara.click(f"#queue tr[data-id='{handoff_id}'] a")
         cara.wait_for_selector("#transcript li")
-        assert "I want to talk to a person right now" in cara.inner_text("#transcript")
-        assert PAYLOADS in cara.inner_text("#transcript")  # shown as text ...
-        assert cara.locator("#transcript img, #transcript script").count() == 0  # ... never as HTML
+        assert "Do you accept PayPal?" in cara.inner_text("#transcript")
+        no_markup_ran(cara, "#transcript")
+        no_markup_ran(cara, "#summary")
         assert "explicit request" in cara.inner_text("#why")
-        assert cara.inner_text("#summary").startswith("Summary")
+        assert "Payment methods" in cara.inner_text("#sources a")
+        assert cara.locator("#sources a").first.get_attribute("href").startswith("https://alderandpine.example/")
 
         cara.click("#claim")
         cara.wait_for_selector("#send:not([disabled])")
@@ -91,12 +105,9 @@ def test_an_agent_takes_over_a_conversation_in_the_console(concierge, console_ur
         cara.click("#send")
         assert customer.expect("Hi, this is Cara.").startswith("Hi, this is Cara. ")
         cara.wait_for_selector(".from-agent")
-        customer.send(f"thanks {PAYLOADS}")
-        cara.wait_for_function("document.querySelector('#transcript').innerText.includes('thanks <script>')",
-                               timeout=30_000)
         cara.screenshot(path=str(SHOTS / "console-conversation.png"), full_page=True)
 
-        # a second agent sees it but cannot answer it: the console disables sending, the API refuses
+        # a second agent sees it but cannot answer it: the console disables sending, the API refuses ...
         dev.goto(f"{console_url}/handoffs/{handoff_id}")
         dev.wait_for_selector("#transcript li")
         assert dev.locator("#send").is_disabled()
@@ -106,11 +117,21 @@ def test_an_agent_takes_over_a_conversation_in_the_console(concierge, console_ur
         assert refused == 403
         without_csrf = dev.evaluate(f"fetch('/api/handoffs/{handoff_id}/claim', {{method: 'POST'}}).then(r => r.status)")
         assert without_csrf == 403
+        # ... until the conversation is transferred to them
+        cara.fill("#transfer-to", "dev")
+        cara.click("#transfer")
+        customer.expect("Dev from Support has joined the chat.")
+        dev.wait_for_selector("#send:not([disabled])", timeout=30_000)  # the live feed updates the page
+        assert cara.locator("#send").is_disabled()
+        dev.fill("#reply", "Dev here, I'll finish this one.")
+        dev.click("#send")
+        assert customer.expect("Dev here") == "Dev here, I'll finish this one."
 
-        cara.fill("#tags", "late, parcel")
-        cara.click("#resolve")
+        dev.fill("#tags", "late, parcel")
+        dev.fill("#note", "answered from the shipping page")
+        dev.click("#resolve")
         customer.expect("back with the Concierge assistant")
-        cara.wait_for_selector("#resolve[disabled]")
+        dev.wait_for_selector("#resolve[disabled]")
         assert "PayPal" in customer.say("Do you accept PayPal?")
         assert cara.evaluate("window.pwned") == 0 and dev.evaluate("window.pwned") == 0
     finally:
@@ -118,3 +139,41 @@ def test_an_agent_takes_over_a_conversation_in_the_console(concierge, console_ur
         sign_out(cara)
         sign_out(dev)
     assert AgentClient(console_url).get("/api/auth/me").status_code == 401
+
+
+def test_search_analytics_and_the_admin_page(console_url, browser):  # noqa: F811
+    """Runs after the takeover above: its handoff is in the search and the charts."""
+    erin = sign_in(browser, console_url, "erin")
+    try:
+        erin.goto(f"{console_url}/search?q=pwned")
+        erin.wait_for_selector("#results tbody tr")
+        assert "explicit request" in erin.inner_text("#results")
+        no_markup_ran(erin, "#results")
+        erin.goto(f"{console_url}/analytics")
+        erin.wait_for_selector("#per-day svg", state="attached")
+        assert erin.evaluate("[...document.querySelectorAll('#per-day rect')].filter(r => +r.getAttribute('height') > 0)"
+                             ".length") >= 1  # today's bar
+        assert erin.locator("#reasons svg rect").count() >= 1
+        assert "no ratings yet" in erin.inner_text("#tiles")
+        erin.screenshot(path=str(SHOTS / "console-analytics.png"), full_page=True)
+
+        erin.goto(f"{console_url}/admin")
+        erin.fill("#username", "frank")
+        erin.fill("#display-name", "Frank <b>bold</b>")
+        erin.fill("#password", PASSWORD)
+        erin.click("#add-agent button[type=submit]")
+        row = erin.wait_for_selector("#agents tr[data-username='frank']")
+        assert "Frank <b>bold</b>" in row.inner_text() and erin.locator("#agents b").count() == 0
+        erin.click("#agents tr[data-username='frank'] button")
+        erin.wait_for_function("document.querySelector(\"#agents tr[data-username='frank']\").innerText.includes('Disable') === false")
+        assert AgentClient(console_url).login("frank", PASSWORD).status_code == 401  # disabled
+        assert erin.evaluate("window.pwned") == 0
+    finally:
+        sign_out(erin)
+    cara = sign_in(browser, console_url, "cara")
+    try:
+        cara.goto(f"{console_url}/admin")
+        assert "needs an admin" in cara.inner_text("body")
+    finally:
+        cara.goto(f"{console_url}/")
+        sign_out(cara)

@@ -49,16 +49,18 @@ class Customer:
                 return got
 
     def expect(self, fragment: str, timeout_s: float = 30.0) -> str:
+        """The text of the first message containing `fragment` (the message itself is in `self.last`)."""
         deadline = time.monotonic() + timeout_s
         seen = []
         while time.monotonic() < deadline:
             try:
-                text = self.inbox.get(timeout=max(0.1, deadline - time.monotonic())).get("text", "")
+                message = self.inbox.get(timeout=max(0.1, deadline - time.monotonic()))
             except queue.Empty:
                 break
-            seen.append(text)
-            if fragment in text:
-                return text
+            seen.append(message.get("text", ""))
+            if fragment in message.get("text", ""):
+                self.last = message
+                return message["text"]
         raise AssertionError(f"no message with {fragment!r}; got {seen}")
 
     def close(self) -> None:

@@ -70,6 +70,11 @@ def test_an_angry_customer_reaches_a_person_and_comes_back_to_the_assistant(conc
         assert order["id"] in ticket["summary"]["order_numbers"] and "looked up the order" in ticket["summary"]["tried"]
         assert any("ridiculous" in t["text"] for t in ticket["transcript"])
         assert ticket["sentiment"] and min(p["score"] for p in ticket["sentiment"]) < 0
+        context = ann.get(f"/api/handoffs/{card['id']}/context").json()
+        assert context["orders"][0]["id"] == order["id"] and context["orders"][0]["items"]
+        assert [h["id"] for h in ann.get("/api/handoffs/search", params={"q": customer.session_id}).json()] == \
+            [card["id"]]
+        assert card["id"] in [h["id"] for h in ann.get("/api/handoffs/search", params={"q": "ridiculous"}).json()]
 
         # while the person handles it the assistant is silent, and what the customer says reaches the agent
         customer.send("hello? is anyone there?")
@@ -85,6 +90,7 @@ def test_an_angry_customer_reaches_a_person_and_comes_back_to_the_assistant(conc
         answer = f"Hi, I'm Ann. Your order {order['id']} is with the carrier; I've asked them to hurry."
         assert ann.post(f"/api/handoffs/{card['id']}/reply", {"text": answer}).status_code == 201
         assert customer.expect("I'm Ann") == answer
+        assert (customer.last["from"], customer.last["agent_name"]) == ("agent", "Ann")  # marked as a person's
         customer.send("thank you, that helps")
         feed.wait_for("customer_message", lambda d: d["data"]["text"] == "thank you, that helps")
         assert customer.received(quiet_s=3) == []

@@ -30,3 +30,9 @@ def test_socketio_session_and_answer(concierge):
         client.disconnect()
     text = "\n".join(m.get("text", "") for m in got)
     assert "PayPal" in text and "Source: [Payment methods" in text
+    # the citations arrive as a payload in the same message, and the turn is kept in the conversation
+    sources = [m["custom"]["sources"] for m in got if "custom" in m]
+    assert sources and sources[0][0]["title"] == "Payment methods"
+    events = concierge.tracker(session_id)["events"]
+    assert [e["text"] for e in events if e["event"] == "user"] == ["Do you accept PayPal?"]
+    assert any(e["event"] == "action" and e["name"] == "action_answer_question" for e in events)

@@ -188,3 +188,16 @@ def test_what_the_customer_wrote_before_and_during_the_handoff(store, rasa, desk
     rasa.customer_says("c9", "how long do refunds take?", 2.0)
     run(desk.sync())
     assert desk.customer_texts(h.id) == ["where is my parcel", "how long do refunds take?"]
+
+
+def test_search_and_stats_check_their_input(desk, store, ann):
+    h = open_ticket(store, "c-search")
+    assert [c["id"] for c in desk.search("c-search", ann)] == [h.id]
+    for bad in ("x", "y" * 201, None):
+        with pytest.raises(DeskError) as err:
+            desk.search(bad, ann)
+        assert err.value.status == 400
+    assert desk.stats("7")["reasons"] == {"frustration": 1}
+    for bad in ("0", "366", "week", None):
+        with pytest.raises(DeskError):
+            desk.stats(bad)

@@ -127,3 +127,17 @@ def test_sessions_expire_and_end_with_the_account(store):
     assert store.agents_online(now - 10, now) == 1 and store.agents_online(now + 10, now) == 0
     store.delete_sessions_of(a.id)  # signed out: offline at once
     assert store.agents_online(now - 10, now) == 0
+
+
+def test_search_finds_words_in_the_conversation_its_messages_tags_and_notes(store):
+    first, _ = store.open_handoff(ticket("c1", transcript=[{"sender": "customer", "text": "Die Lieferung ist kaputt, Größe 42"}],
+                                         customer_email="jo@example.com"))
+    second, _ = store.open_handoff(ticket("c2"))
+    store.add_message(second.id, "customer", "my TENT poles are missing", 2.0)
+    store.resolve(second.id, 3.0, "replacement_sent", ["poles"], "sent new poles by courier")
+    assert [h.id for h in store.search("größe")] == [first.id]  # words in any script
+    assert [h.id for h in store.search("jo@example")] == [first.id]
+    assert [h.id for h in store.search("tent poles")] == [second.id]
+    assert [h.id for h in store.search("courier")] == [second.id]
+    assert store.search("nothing like this") == []
+    assert {h.id for h in store.created_since(0)} == {first.id, second.id}

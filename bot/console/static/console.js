@@ -61,7 +61,12 @@ const Console = (() => {
     const logout = el("form", {method: "post", action: "/logout", class: "logout"},
       el("input", {type: "hidden", name: "csrf", value: csrf()}),
       el("button", {type: "submit", text: "Sign out"}));
-    bar.replaceChildren(el("a", {href: "/", class: "brand", text: "Concierge"}), el("span", {class: "title", text: title}),
+    const links = [["/", "Queue"], ["/search", "Search"], ["/analytics", "Analytics"]];
+    if (me.role === "admin") links.push(["/admin", "Agents"]);
+    bar.replaceChildren(el("a", {href: "/", class: "brand", text: "Concierge"}),
+      el("nav", {class: "pages", "aria-label": "Console pages"},
+        ...links.map(([href, text]) => el("a", {href, text, "aria-current": location.pathname === href ? "page" : null}))),
+      el("span", {class: "title", text: links.some(([href]) => href === location.pathname) ? "" : title}),
       el("span", {class: "me", text: `${me.display_name} (${me.role})`}), logout);
     return me;
   }
@@ -75,5 +80,16 @@ const Console = (() => {
     return source;
   }
 
-  return {api, csrf, el, header, live, when, waited};
+  function cardRow(h) {
+    return el("tr", {"data-id": h.id, class: `status-${h.status}`},
+      el("td", {}, el("a", {href: `/handoffs/${h.id}`, text: `#${h.id}`})),
+      el("td", {text: h.priority.toFixed(2)}),
+      el("td", {text: h.reason.replaceAll("_", " ") + (h.mode === "offline" ? " (e-mail)" : "")}),
+      el("td", {text: h.status === "waiting" ? waited(h.waited_s) : h.status}),
+      el("td", {class: "summary", text: h.summary}),
+      el("td", {text: h.channel}),
+      el("td", {text: h.agent || ""}));
+  }
+
+  return {api, cardRow, csrf, el, header, live, when, waited};
 })();

@@ -53,6 +53,18 @@
     render(await api(`/api/handoffs/${id}`));
   }
 
+  async function loadContext() {
+    const c = await api(`/api/handoffs/${id}/context`);
+    const orders = c.orders.map((o) => el("li", {},
+      el("strong", {text: `Order ${o.id}`}), ` · ${o.status.replaceAll("_", " ")} · ${o.total.toFixed(2)} ${o.currency}`,
+      ` · placed ${o.placed_at.slice(0, 10)}`,
+      o.tracking_number ? ` · ${o.carrier || ""} ${o.tracking_number}` : "",
+      el("ul", {}, ...o.items.map((it) => el("li", {text: `${it.quantity} × ${it.title} (${it.size}, ${it.colour})`})))));
+    document.getElementById("context").replaceChildren(el("h3", {text: "Customer and orders"}),
+      el("p", {text: c.customer_email ? `E-mail: ${c.customer_email}` : "E-mail: not given"}),
+      orders.length ? el("ul", {class: "orders"}, ...orders) : el("p", {class: "muted", text: "No order in this conversation."}));
+  }
+
   async function act(fn) {
     const box = document.getElementById("reply-error");
     box.textContent = "";
@@ -96,6 +108,6 @@
       disposition: document.getElementById("disposition").value, tags,
       note: document.getElementById("note").value}}));
   });
-  header("Conversation").then((agent) => { me = agent; return load(); });
+  header("Conversation").then((agent) => { me = agent; return Promise.all([load(), loadContext()]); });
   live((kind, event) => { if (event.handoff_id === id) load(); });
 })();
