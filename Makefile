@@ -32,7 +32,7 @@ STORE_DATA    := knowledge/catalog/products.json knowledge/store/customers.json 
 	bench-kb bench-rec bench-sentiment bench-escalation llm-qwen
 
 help:
-	@echo "make run    set up what is missing, then start Concierge (chat on http://localhost:8080)"
+	@echo "make run    set up what is missing, then start Concierge (chat on http://localhost:8080, agent console on :8090)"
 	@echo "make test   set up what is missing, then run every test"
 	@echo "make bench-kb [QUERIES=path]   knowledge-base benchmark -> reports/kb.json, reports/kb.md"
 	@echo "make bench-rec                 recommendations (Video Games + labelled requests) -> reports/rec.*"

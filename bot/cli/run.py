@@ -41,7 +41,7 @@ def main() -> int:
                   f"  chat page      http://localhost:{settings.web_port}\n"
                   f"  Rasa server    http://localhost:{settings.rasa_port}  (REST: /webhooks/rest/webhook, socket.io)\n"
                   f"  action server  http://localhost:{settings.action_port}/webhook\n"
-                  f"  agent API      http://localhost:{settings.console_port}/api  (OpenAPI: /api/openapi.json;"
+                  f"  agent console  http://localhost:{settings.console_port}  (API: /api, OpenAPI: /api/openapi.json;"
                   f" add an agent: make agent AGENT=name ROLE=admin)\n"
                   f"Press Ctrl-C to stop.", flush=True)
         while not stopping:
