@@ -66,6 +66,8 @@ class Settings:
     queue_wait_weight_s: float  # queue priority: waiting this long counts as much as full frustration
     max_reply_chars: int
     handoff_sync_interval_s: float  # how often the agent API takes in new customer messages
+    # messaging channels
+    whatsapp: dict  # WHATSAPP_*: the WhatsApp Cloud API channel's credentials (credentials.yml expands them)
     # processes
     rasa_bin: Path
     rasa_api_token: str
@@ -153,6 +155,12 @@ class Settings:
             queue_wait_weight_s=float(number("QUEUE_WAIT_WEIGHT_S", "600", float)),
             max_reply_chars=int(number("MAX_REPLY_CHARS", "2000", int)),
             handoff_sync_interval_s=float(number("HANDOFF_SYNC_INTERVAL_S", "0.5", float)),
+            whatsapp={"WHATSAPP_VERIFY_TOKEN": get("WHATSAPP_VERIFY_TOKEN", ""),
+                      "WHATSAPP_APP_SECRET": get("WHATSAPP_APP_SECRET", ""),
+                      "WHATSAPP_ACCESS_TOKEN": get("WHATSAPP_ACCESS_TOKEN", ""),
+                      "WHATSAPP_PHONE_NUMBER_ID": get("WHATSAPP_PHONE_NUMBER_ID", ""),
+                      "WHATSAPP_GRAPH_URL": get("WHATSAPP_GRAPH_URL", "https://graph.facebook.com"),
+                      "WHATSAPP_API_VERSION": get("WHATSAPP_API_VERSION", "v21.0")},
             rasa_bin=path("RASA_BIN", ".venv-rasa/bin/rasa"),
             rasa_api_token=get("RASA_API_TOKEN", ""),
             rasa_host=get("RASA_HOST", "127.0.0.1"),
@@ -172,7 +180,8 @@ class Settings:
         return self.data_dir / "knowledge_gaps.jsonl"
 
     def rasa_env(self) -> dict[str, str]:
-        """Variables for the Rasa server: those `endpoints.yml` expands (`${VAR}`), and where the sentiment
-        component and the escalation policy find their model and config."""
+        """Variables for the Rasa server: those `endpoints.yml` and `credentials.yml` expand (`${VAR}`), and
+        where the sentiment component and the escalation policy find their model and config."""
         return {"ACTION_ENDPOINT_URL": self.action_endpoint_url, "TRACKER_STORE_URL": self.tracker_store_url,
-                "SENTIMENT_MODEL_DIR": str(self.sentiment_model_dir), "ESCALATION_CONFIG": str(self.escalation_config)}
+                "SENTIMENT_MODEL_DIR": str(self.sentiment_model_dir), "ESCALATION_CONFIG": str(self.escalation_config),
+                **self.whatsapp}

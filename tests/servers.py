@@ -40,6 +40,55 @@ def port_open(port: int) -> bool:
         return s.connect_ex(("127.0.0.1", port)) == 0
 
 
+class FakeGraphAPI:
+    """A local stand-in for Meta's Graph API: records the WhatsApp messages the channel sends."""
+
+    def __init__(self):
+        from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+
+        self.received: queue.Queue = queue.Queue()
+        fake = self
+
+        class Handler(BaseHTTPRequestHandler):
+            def do_POST(self):  # noqa: N802 - http.server's name
+                body = self.rfile.read(int(self.headers.get("Content-Length") or 0))
+                fake.received.put({"path": self.path, "authorization": self.headers.get("Authorization"),
+                                   "body": json.loads(body or b"null")})
+                reply = json.dumps({"messaging_product": "whatsapp", "messages": [{"id": "wamid.test"}]}).encode()
+                self.send_response(200)
+                self.send_header("Content-Type", "application/json")
+                self.send_header("Content-Length", str(len(reply)))
+                self.end_headers()
+                self.wfile.write(reply)
+
+            def log_message(self, *args):
+                pass
+
+        self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        self.url = f"http://127.0.0.1:{self.server.server_address[1]}"
+        threading.Thread(target=self.server.serve_forever, daemon=True).start()
+
+    def messages_to(self, to: str, timeout_s: float = 90.0, quiet_s: float = 4.0) -> list[dict]:
+        """The bodies sent to `to`: waits for the first, then until nothing comes for `quiet_s`."""
+        got, deadline = [], time.monotonic() + timeout_s
+        while time.monotonic() < deadline:
+            try:
+                item = self.received.get(timeout=quiet_s if got else max(0.1, deadline - time.monotonic()))
+            except queue.Empty:
+                break
+            if item["body"].get("to") == to:
+                got.append(item)
+        return got
+
+    def close(self):
+        self.server.shutdown()
+
+
+WHATSAPP = {"WHATSAPP_VERIFY_TOKEN": "test-verify-token", "WHATSAPP_APP_SECRET": "test-app-secret",
+            "WHATSAPP_ACCESS_TOKEN": "test-access-token", "WHATSAPP_PHONE_NUMBER_ID": "1234567890",
+            "WHATSAPP_API_VERSION": "v21.0"}
+
+
 @dataclass
 class Concierge:
     rasa_port: int
@@ -48,6 +97,7 @@ class Concierge:
     console_port: int
     output: list[str]
     env: dict[str, str]  # the servers' environment (for commands such as `python -m bot.console create-agent`)
+    graph: FakeGraphAPI  # where the WhatsApp channel sends its messages
 
     @property
     def rasa_url(self) -> str:
@@ -97,6 +147,7 @@ def concierge(tmp_path_factory):
         if not needed.exists():
             pytest.fail(f"{needed} is missing: run `make store index sentiment-model` (make test does)")
     data_dir = tmp_path_factory.mktemp("concierge")
+    graph = FakeGraphAPI()
     ports = {"RASA_PORT": free_port(), "ACTION_PORT": free_port(), "WEB_PORT": free_port(),
              "CONSOLE_PORT": free_port()}
     env = {**os.environ, **{k: str(v) for k, v in ports.items()},
@@ -104,7 +155,7 @@ def concierge(tmp_path_factory):
            "STORE_DB_URL": f"sqlite:///{ROOT / 'var' / 'store.db'}",
            "CHROMA_PATH": str(ROOT / "var" / "chroma"),
            "SENTIMENT_MODEL_DIR": str(sentiment),
-           "PYTHONUNBUFFERED": "1"}
+           "PYTHONUNBUFFERED": "1", **WHATSAPP, "WHATSAPP_GRAPH_URL": graph.url}
     proc = subprocess.Popen([sys.executable, "-m", "bot.cli.run"], cwd=ROOT, env=env, stdout=subprocess.PIPE,
                             stderr=subprocess.STDOUT, text=True, start_new_session=True)
     lines: queue.Queue[str] = queue.Queue()
@@ -130,7 +181,9 @@ def concierge(tmp_path_factory):
             os.killpg(proc.pid, signal.SIGKILL)
             logs = "".join((p.read_text(errors="replace")[-3000:] for p in (data_dir / "logs").glob("*.log")))
             pytest.fail("Concierge did not start:\n" + "".join(output) + "\n--- logs ---\n" + logs)
-    yield Concierge(ports["RASA_PORT"], ports["ACTION_PORT"], ports["WEB_PORT"], ports["CONSOLE_PORT"], output, env)
+    yield Concierge(ports["RASA_PORT"], ports["ACTION_PORT"], ports["WEB_PORT"], ports["CONSOLE_PORT"], output, env,
+                    graph)
+    graph.close()
 
     # Ctrl-C stops every process cleanly.
     os.killpg(proc.pid, signal.SIGINT)

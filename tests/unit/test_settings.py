@@ -16,7 +16,10 @@ def test_defaults():
     assert s.rasa_env() == {"ACTION_ENDPOINT_URL": "http://127.0.0.1:5055/webhook",
                             "TRACKER_STORE_URL": f"sqlite:///{PROJECT_ROOT / 'var' / 'tracker.db'}",
                             "SENTIMENT_MODEL_DIR": str(PROJECT_ROOT / "var" / "models" / "sentiment-en"),
-                            "ESCALATION_CONFIG": str(PROJECT_ROOT / "escalation.yml")}
+                            "ESCALATION_CONFIG": str(PROJECT_ROOT / "escalation.yml"),
+                            "WHATSAPP_VERIFY_TOKEN": "", "WHATSAPP_APP_SECRET": "", "WHATSAPP_ACCESS_TOKEN": "",
+                            "WHATSAPP_PHONE_NUMBER_ID": "", "WHATSAPP_GRAPH_URL": "https://graph.facebook.com",
+                            "WHATSAPP_API_VERSION": "v21.0"}
 
 
 def test_env_file_and_environment(tmp_path):
