@@ -59,6 +59,9 @@ class AgentDesk:
             raise DeskError(404, "not_found", f"no handoff {handoff_id}")
         return handoff
 
+    def _names(self) -> dict[int, str]:
+        return {a.id: a.display_name for a in self.store.agents()}
+
     def _card(self, h: Handoff, names: dict[int, str], now: float) -> dict:
         waited = (h.claimed_at or h.resolved_at or now) - h.created_at
         return {"id": h.id, "conversation_id": h.conversation_id, "channel": h.channel, "status": h.status,
@@ -74,7 +77,7 @@ class AgentDesk:
         if view not in VIEWS:
             raise DeskError(400, "bad_view", f"view must be one of {', '.join(VIEWS)}")
         rows = self.store.handoffs(VIEWS[view], agent_id=agent.id if view == "mine" else None)
-        names = {a.id: a.display_name for a in self.store.agents()}
+        names = self._names()
         now = self.clock()
         cards = [self._card(h, names, now) for h in rows]
         if view == "resolved":
@@ -88,7 +91,7 @@ class AgentDesk:
         text = text.strip() if isinstance(text, str) else ""
         if not 2 <= len(text) <= 200:
             raise DeskError(400, "bad_query", "search for 2 to 200 characters")
-        names = {a.id: a.display_name for a in self.store.agents()}
+        names = self._names()
         now = self.clock()
         return [self._card(h, names, now) for h in self.store.search(text)]
 
@@ -106,7 +109,7 @@ class AgentDesk:
     def detail(self, handoff_id: int) -> dict:
         """A ticket with everything an agent reads: transcript, summary, signals, sentiment, sources, messages."""
         h = self._get(handoff_id)
-        names = {a.id: a.display_name for a in self.store.agents()}
+        names = self._names()
         card = self._card(h, names, self.clock())
         card.update({"summary": h.summary, "signals": h.signals, "transcript": h.transcript, "sentiment": h.sentiment,
                      "sources": h.sources, "customer_email": h.customer_email, "tags": h.tags or [], "note": h.note,

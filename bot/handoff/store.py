@@ -49,29 +49,17 @@ class NewHandoff:
 
 
 @dataclass(frozen=True)
-class Handoff:
+class Handoff(NewHandoff):
+    """A stored ticket: what the assistant opened, plus where agents have taken it."""
     id: int
-    conversation_id: str
-    channel: str
     status: str  # waiting | active | resolved
-    mode: str
-    reason: str
-    signals: dict
-    frustration: float
-    summary: dict
-    transcript: list[dict]
-    sentiment: list[dict]
-    sources: list[dict]
-    customer_email: str | None
     agent_id: int | None
-    created_at: float
     claimed_at: float | None
     first_reply_at: float | None
     resolved_at: float | None
     disposition: str | None
     tags: list[str] | None
     note: str | None
-    feed_cursor: float
 
 
 @dataclass(frozen=True)

@@ -1,6 +1,6 @@
 // Admins add agents and disable or enable them (disabling ends their sessions).
 (() => {
-  const {api, el, header, when} = Console;
+  const {actions, api, el, header, when} = Console;
   let me = null;
 
   async function load() {
@@ -13,16 +13,7 @@
                                      {method: "PATCH", body: {active: !a.active}}))})))));
   }
 
-  async function act(fn) {
-    const box = document.getElementById("admin-error");
-    box.textContent = "";
-    try {
-      await fn();
-      await load();
-    } catch (e) {
-      box.textContent = e.message;
-    }
-  }
+  const act = actions("admin-error", () => load());
 
   document.getElementById("add-agent").addEventListener("submit", (e) => {
     e.preventDefault();

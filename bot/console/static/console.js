@@ -91,5 +91,19 @@ const Console = (() => {
       el("td", {text: h.agent || ""}));
   }
 
-  return {api, cardRow, csrf, el, header, live, when, waited};
+  // `act(fn)`: run an action, then `reload()`; a failure's message goes to the element `errorId`
+  function actions(errorId, reload) {
+    return async (fn) => {
+      const box = document.getElementById(errorId);
+      box.textContent = "";
+      try {
+        await fn();
+        await reload();
+      } catch (e) {
+        box.textContent = e.message;
+      }
+    };
+  }
+
+  return {actions, api, cardRow, csrf, el, header, live, when, waited};
 })();

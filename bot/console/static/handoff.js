@@ -1,6 +1,6 @@
 // One handoff: the story so far, why it came to a person, and what the agent does with it.
 (() => {
-  const {api, el, header, live, when} = Console;
+  const {actions, api, el, header, live, when} = Console;
   const id = Number(location.pathname.split("/").pop());
   const CANNED = [
     "Thanks for your patience. I'm looking into this now.",
@@ -65,16 +65,7 @@
       orders.length ? el("ul", {class: "orders"}, ...orders) : el("p", {class: "muted", text: "No order in this conversation."}));
   }
 
-  async function act(fn) {
-    const box = document.getElementById("reply-error");
-    box.textContent = "";
-    try {
-      await fn();
-      await load();
-    } catch (e) {
-      box.textContent = e.message;
-    }
-  }
+  const act = actions("reply-error", () => load());
 
   const canned = document.getElementById("canned");
   CANNED.forEach((text) => canned.append(el("option", {value: text, text})));
