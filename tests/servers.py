@@ -23,6 +23,7 @@ from dataclasses import dataclass
 
 import pytest
 
+from bot.handoff.rasa_client import PATH_SAFE
 from tests.conftest import ROOT
 
 START_TIMEOUT_S = 300
@@ -40,8 +41,9 @@ def port_open(port: int) -> bool:
         return s.connect_ex(("127.0.0.1", port)) == 0
 
 
-class FakeGraphAPI:
-    """A local stand-in for Meta's Graph API: records the WhatsApp messages the channel sends."""
+class FakeUpstream:
+    """A local stand-in for the messaging platforms' APIs (Meta's Graph API, Telegram's Bot API, Slack's
+    Web API, Twilio's REST API): records what the channels send and answers as the platform would."""
 
     def __init__(self):
         from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
@@ -51,15 +53,27 @@ class FakeGraphAPI:
 
         class Handler(BaseHTTPRequestHandler):
             def do_POST(self):  # noqa: N802 - http.server's name
-                body = self.rfile.read(int(self.headers.get("Content-Length") or 0))
+                raw = self.rfile.read(int(self.headers.get("Content-Length") or 0))
+                if "x-www-form-urlencoded" in (self.headers.get("Content-Type") or ""):
+                    body = {k: v[0] for k, v in urllib.parse.parse_qs(raw.decode()).items()}
+                else:
+                    body = json.loads(raw or b"null")
                 fake.received.put({"path": self.path, "authorization": self.headers.get("Authorization"),
-                                   "body": json.loads(body or b"null")})
-                reply = json.dumps({"messaging_product": "whatsapp", "messages": [{"id": "wamid.test"}]}).encode()
-                self.send_response(200)
+                                   "body": body})
+                if "/bot" in self.path:  # Telegram
+                    reply = {"ok": True, "result": {"message_id": 1}}
+                elif self.path.endswith("chat.postMessage"):  # Slack
+                    reply = {"ok": True, "ts": "1.0"}
+                elif "/Messages.json" in self.path:  # Twilio
+                    reply = {"sid": "SM1", "status": "queued"}
+                else:  # Graph API: WhatsApp, Messenger
+                    reply = {"messaging_product": "whatsapp", "messages": [{"id": "wamid.test"}], "message_id": "m1"}
+                data = json.dumps(reply).encode()
+                self.send_response(201 if "/Messages.json" in self.path else 200)
                 self.send_header("Content-Type", "application/json")
-                self.send_header("Content-Length", str(len(reply)))
+                self.send_header("Content-Length", str(len(data)))
                 self.end_headers()
-                self.wfile.write(reply)
+                self.wfile.write(data)
 
             def log_message(self, *args):
                 pass
@@ -68,15 +82,23 @@ class FakeGraphAPI:
         self.url = f"http://127.0.0.1:{self.server.server_address[1]}"
         threading.Thread(target=self.server.serve_forever, daemon=True).start()
 
+    @staticmethod
+    def recipient(body) -> str | None:
+        if not isinstance(body, dict):
+            return None
+        found = body.get("to") or body.get("chat_id") or body.get("channel") or body.get("To") or \
+            (body.get("recipient") or {}).get("id")
+        return None if found is None else str(found)
+
     def messages_to(self, to: str, timeout_s: float = 90.0, quiet_s: float = 4.0) -> list[dict]:
-        """The bodies sent to `to`: waits for the first, then until nothing comes for `quiet_s`."""
+        """The calls addressed to `to`: waits for the first, then until nothing comes for `quiet_s`."""
         got, deadline = [], time.monotonic() + timeout_s
         while time.monotonic() < deadline:
             try:
                 item = self.received.get(timeout=quiet_s if got else max(0.1, deadline - time.monotonic()))
             except queue.Empty:
                 break
-            if item["body"].get("to") == to:
+            if self.recipient(item["body"]) == to:
                 got.append(item)
         return got
 
@@ -87,6 +109,19 @@ class FakeGraphAPI:
 WHATSAPP = {"WHATSAPP_VERIFY_TOKEN": "test-verify-token", "WHATSAPP_APP_SECRET": "test-app-secret",
             "WHATSAPP_ACCESS_TOKEN": "test-access-token", "WHATSAPP_PHONE_NUMBER_ID": "1234567890",
             "WHATSAPP_API_VERSION": "v21.0"}
+CHANNELS = {"TELEGRAM_ACCESS_TOKEN": "123456:test-telegram-token", "TELEGRAM_BOT_USERNAME": "concierge_test_bot",
+            "TELEGRAM_SECRET_TOKEN": "test-telegram-secret",
+            "SLACK_TOKEN": "xoxb-test-token", "SLACK_SIGNING_SECRET": "test-slack-secret",
+            "FACEBOOK_VERIFY_TOKEN": "test-fb-verify", "FACEBOOK_APP_SECRET": "test-fb-secret",
+            "FACEBOOK_PAGE_ACCESS_TOKEN": "test-page-token", "FACEBOOK_API_VERSION": "v21.0",
+            "TWILIO_ACCOUNT_SID": "ACtest", "TWILIO_AUTH_TOKEN": "test-twilio-token",
+            "TWILIO_PHONE_NUMBER": "+15550009999"}
+
+
+def upstream_urls(url: str) -> dict[str, str]:
+    """Every channel's API base URL pointed at the fake upstream."""
+    return {"WHATSAPP_GRAPH_URL": url, "FACEBOOK_GRAPH_URL": url, "TELEGRAM_API_URL": url,
+            "SLACK_API_URL": url + "/api/", "TWILIO_API_URL": url}
 
 
 @dataclass
@@ -97,7 +132,7 @@ class Concierge:
     console_port: int
     output: list[str]
     env: dict[str, str]  # the servers' environment (for commands such as `python -m bot.console create-agent`)
-    graph: FakeGraphAPI  # where the WhatsApp channel sends its messages
+    upstream: FakeUpstream  # where the messaging channels send their messages
 
     @property
     def rasa_url(self) -> str:
@@ -119,7 +154,7 @@ class Concierge:
 
     def tracker(self, sender: str) -> dict:
         """The conversation's tracker from Rasa's HTTP API (events, slots)."""
-        status, body = self.get(f"{self.rasa_url}/conversations/{urllib.parse.quote(sender)}/tracker")
+        status, body = self.get(f"{self.rasa_url}/conversations/{urllib.parse.quote(sender, safe=PATH_SAFE)}/tracker")
         assert status == 200
         return json.loads(body)
 
@@ -147,7 +182,7 @@ def concierge(tmp_path_factory):
         if not needed.exists():
             pytest.fail(f"{needed} is missing: run `make store index sentiment-model` (make test does)")
     data_dir = tmp_path_factory.mktemp("concierge")
-    graph = FakeGraphAPI()
+    upstream = FakeUpstream()
     ports = {"RASA_PORT": free_port(), "ACTION_PORT": free_port(), "WEB_PORT": free_port(),
              "CONSOLE_PORT": free_port()}
     env = {**os.environ, **{k: str(v) for k, v in ports.items()},
@@ -155,7 +190,8 @@ def concierge(tmp_path_factory):
            "STORE_DB_URL": f"sqlite:///{ROOT / 'var' / 'store.db'}",
            "CHROMA_PATH": str(ROOT / "var" / "chroma"),
            "SENTIMENT_MODEL_DIR": str(sentiment),
-           "PYTHONUNBUFFERED": "1", **WHATSAPP, "WHATSAPP_GRAPH_URL": graph.url}
+           "PYTHONUNBUFFERED": "1", **WHATSAPP, **CHANNELS, **upstream_urls(upstream.url),
+           "TWILIO_WEBHOOK_URL": f"http://127.0.0.1:{ports['RASA_PORT']}/webhooks/twilio/webhook"}
     proc = subprocess.Popen([sys.executable, "-m", "bot.cli.run"], cwd=ROOT, env=env, stdout=subprocess.PIPE,
                             stderr=subprocess.STDOUT, text=True, start_new_session=True)
     lines: queue.Queue[str] = queue.Queue()
@@ -182,8 +218,8 @@ def concierge(tmp_path_factory):
             logs = "".join((p.read_text(errors="replace")[-3000:] for p in (data_dir / "logs").glob("*.log")))
             pytest.fail("Concierge did not start:\n" + "".join(output) + "\n--- logs ---\n" + logs)
     yield Concierge(ports["RASA_PORT"], ports["ACTION_PORT"], ports["WEB_PORT"], ports["CONSOLE_PORT"], output, env,
-                    graph)
-    graph.close()
+                    upstream)
+    upstream.close()
 
     # Ctrl-C stops every process cleanly.
     os.killpg(proc.pid, signal.SIGINT)

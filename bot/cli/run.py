@@ -12,6 +12,16 @@ from bot.cli.processes import ProcessGroup, action_server_spec, console_spec, ra
 from bot.settings import Settings
 
 
+def migrate_handoff_db(settings: Settings) -> None:
+    from bot.handoff.store import SqlHandoffStore
+
+    try:
+        SqlHandoffStore.from_url(settings.handoff_db_url).migrate()
+    except Exception as exc:  # noqa: BLE001 - unreachable server, bad URL: say which and stop
+        raise RuntimeError(f"the handoff database ({settings.handoff_db_url.split('@')[-1]}) could not be "
+                           f"prepared: {exc}") from exc
+
+
 def main() -> int:
     settings = Settings.from_env()
     group = ProcessGroup(log_dir=settings.data_dir / "logs")
@@ -26,6 +36,7 @@ def main() -> int:
     specs = [action_server_spec(settings), rasa_spec(settings), web_spec(settings), console_spec(settings)]
     print("Starting Concierge (logs in %s) ..." % (settings.data_dir / "logs"), flush=True)
     try:
+        migrate_handoff_db(settings)  # once, before the web server and the console open the database
         for spec in specs:
             group.start(spec)
         deadline = time.monotonic() + 300
@@ -38,7 +49,7 @@ def main() -> int:
                     raise
         if not stopping:
             print(f"\nConcierge is running:\n"
-                  f"  chat page      http://localhost:{settings.web_port}\n"
+                  f"  storefront     http://localhost:{settings.web_port}  (chat widget: /widget.js)\n"
                   f"  Rasa server    http://localhost:{settings.rasa_port}  (REST: /webhooks/rest/webhook, socket.io)\n"
                   f"  action server  http://localhost:{settings.action_port}/webhook\n"
                   f"  agent console  http://localhost:{settings.console_port}  (API: /api, OpenAPI: /api/openapi.json;"

@@ -104,7 +104,9 @@ class AgentDesk:
         if not 1 <= days <= 365:
             raise DeskError(400, "bad_days", "days must be a whole number from 1 to 365")
         now = self.clock()
-        return asdict(handoff_stats(self.store.created_since(now - days * 86400), now, days))
+        since = now - days * 86400
+        return asdict(handoff_stats(self.store.created_since(since), now, days,
+                                    [r.rating for r in self.store.ratings_since(since)]))
 
     def detail(self, handoff_id: int) -> dict:
         """A ticket with everything an agent reads: transcript, summary, signals, sentiment, sources, messages."""

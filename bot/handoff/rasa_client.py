@@ -8,6 +8,12 @@ from urllib.parse import quote
 import aiohttp
 
 
+# Rasa's server (Sanic 21) does not decode the conversation id in its URLs: characters that may stand in a
+# path segment are sent as they are ("+15551230003" from SMS, "whatsapp:+1555..."), or Rasa would see
+# "%2B15551230003", another conversation.
+PATH_SAFE = "+@:!$&'()*,;=-._~"
+
+
 class RasaUnavailable(RuntimeError):
     """The Rasa server did not answer or refused the call."""
 
@@ -40,7 +46,7 @@ class RasaConversations:
     async def _call(self, method: str, conversation_id: str, path: str, params: dict | None = None,
                     body=None) -> dict:
         params = {**(params or {}), **({"token": self.token} if self.token else {})}
-        url = f"{self.base_url}/conversations/{quote(conversation_id, safe='')}{path}"
+        url = f"{self.base_url}/conversations/{quote(conversation_id, safe=PATH_SAFE)}{path}"
         try:
             async with self._client().request(method, url, params=params, json=body) as resp:
                 if resp.status >= 400:

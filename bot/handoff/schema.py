@@ -79,3 +79,12 @@ activity = sa.Table(
     sa.Column("data", sa.JSON, nullable=False),
     sa.Column("at", sa.Float, nullable=False),
 )
+
+ratings = sa.Table(
+    "conversation_ratings", metadata,
+    sa.Column("id", sa.Integer, primary_key=True, autoincrement=True),
+    sa.Column("conversation_id", sa.String(255), nullable=False, index=True),
+    sa.Column("rating", sa.Integer, nullable=False),  # 1..5
+    sa.Column("handoff_id", sa.ForeignKey("handoffs.id")),  # the conversation's latest handoff, if any
+    sa.Column("at", sa.Float, nullable=False, index=True),
+)

@@ -9,7 +9,7 @@ from typing import Protocol
 
 import sqlalchemy as sa
 
-from bot.handoff.schema import activity, agents, handoffs, login_failures, messages, metadata, sessions
+from bot.handoff.schema import activity, agents, handoffs, login_failures, messages, metadata, ratings, sessions
 
 MIGRATIONS = Path(__file__).resolve().parent / "migrations"
 OPEN = ("waiting", "active")
@@ -83,6 +83,16 @@ class Activity:
     at: float
 
 
+@dataclass(frozen=True)
+class Rating:
+    """A customer's satisfaction rating of a conversation (1-5), tied to its latest handoff if it had one."""
+    id: int
+    conversation_id: str
+    rating: int
+    handoff_id: int | None
+    at: float
+
+
 class HandoffStore(Protocol):
     def create_agent(self, username: str, display_name: str, password_hash: str, role: str, at: float) -> Agent: ...
     def agent(self, agent_id: int) -> Agent | None: ...
@@ -117,6 +127,8 @@ class HandoffStore(Protocol):
     def add_activity(self, handoff_id: int, kind: str, data: dict, at: float) -> Activity: ...
     def activity_after(self, last_id: int, limit: int = 200) -> list[Activity]: ...
     def last_activity_id(self) -> int: ...
+    def add_rating(self, conversation_id: str, rating: int, at: float) -> Rating: ...
+    def ratings_since(self, since: float) -> list[Rating]: ...
 
 
 def _json(value) -> str:
@@ -370,5 +382,20 @@ class SqlHandoffStore:
             return c.execute(sa.select(sa.func.coalesce(sa.func.max(activity.c.id), 0))).scalar_one()
 
 
-__all__ = ["Activity", "Agent", "Handoff", "HandoffMessage", "HandoffStore", "NewHandoff", "SqlHandoffStore",
-           "metadata", "migrate"]
+    # --- satisfaction ratings ------------------------------------------------------
+    def add_rating(self, conversation_id: str, rating: int, at: float) -> Rating:
+        with self.engine.begin() as c:
+            handoff_id = c.execute(sa.select(handoffs.c.id).where(handoffs.c.conversation_id == conversation_id)
+                                   .order_by(handoffs.c.id.desc()).limit(1)).scalar()
+            rating_id = c.execute(ratings.insert().values(conversation_id=conversation_id, rating=rating,
+                                                          handoff_id=handoff_id, at=at)).inserted_primary_key[0]
+        return Rating(rating_id, conversation_id, rating, handoff_id, at)
+
+    def ratings_since(self, since: float) -> list[Rating]:
+        with self.engine.connect() as c:
+            rows = c.execute(ratings.select().where(ratings.c.at >= since).order_by(ratings.c.at)).all()
+        return [Rating(r.id, r.conversation_id, r.rating, r.handoff_id, r.at) for r in rows]
+
+
+__all__ = ["Activity", "Agent", "Handoff", "HandoffMessage", "HandoffStore", "NewHandoff", "Rating",
+           "SqlHandoffStore", "metadata", "migrate"]

@@ -8,47 +8,31 @@
 """
 from __future__ import annotations
 
-import asyncio
 import json
-import logging
-from typing import Any, Awaitable, Callable, Dict, Optional, Set, Text
+from typing import Any, Awaitable, Callable, Dict, List, Optional, Text
 
-import aiohttp
 from rasa.core.channels.channel import InputChannel, OutputChannel, UserMessage
 from sanic import Blueprint, response
 from sanic.request import Request
 
+from bot.rasa_addons.messaging import ApiOutput, Background, Call, meta_handshake
 from bot.rasa_addons.whatsapp_messages import incoming_messages, outgoing, valid_signature
 
-log = logging.getLogger(__name__)
 
+class WhatsAppOutput(ApiOutput):
+    channel = "whatsapp"
 
-class WhatsAppOutput(OutputChannel):
-    @classmethod
-    def name(cls) -> Text:
-        return "whatsapp"
-
-    def __init__(self, messages_url: Text, access_token: Text, timeout_s: float = 15.0) -> None:
+    def __init__(self, messages_url: Text, access_token: Text) -> None:
+        super().__init__()
         self.messages_url = messages_url
         self.access_token = access_token
-        self.timeout_s = timeout_s
 
-    async def _post(self, body: Dict[Text, Any]) -> None:
+    def calls(self, recipient_id: Text, message: Dict[Text, Any]) -> List[Call]:
         headers = {"Authorization": f"Bearer {self.access_token}"}
-        async with aiohttp.ClientSession(timeout=aiohttp.ClientTimeout(total=self.timeout_s)) as session:
-            async with session.post(self.messages_url, json=body, headers=headers) as resp:
-                if resp.status >= 400:
-                    log.error("WhatsApp Graph API refused a message (%s): %s", resp.status, (await resp.text())[:300])
-
-    async def send_response(self, recipient_id: Text, message: Dict[Text, Any]) -> None:
-        for body in outgoing(recipient_id, message):
-            await self._post(body)
-
-    async def send_text_message(self, recipient_id: Text, text: Text, **kwargs: Any) -> None:
-        await self.send_response(recipient_id, {"text": text})
+        return [(self.messages_url, {"json": body, "headers": headers}) for body in outgoing(recipient_id, message)]
 
 
-class WhatsAppInput(InputChannel):
+class WhatsAppInput(InputChannel, Background):
     @classmethod
     def name(cls) -> Text:
         return "whatsapp"
@@ -66,7 +50,6 @@ class WhatsAppInput(InputChannel):
         self.app_secret = app_secret
         self.access_token = access_token
         self.messages_url = f"{graph_base_url.rstrip('/')}/{api_version}/{phone_number_id}/messages"
-        self._tasks: Set[asyncio.Task] = set()
 
     def get_output_channel(self) -> OutputChannel:
         return WhatsAppOutput(self.messages_url, self.access_token)
@@ -80,16 +63,7 @@ class WhatsAppInput(InputChannel):
 
         @hook.route("/webhook", methods=["GET"])
         async def verify(request: Request) -> response.HTTPResponse:
-            mode, token = request.args.get("hub.mode"), request.args.get("hub.verify_token")
-            if mode == "subscribe" and self.verify_token and token == self.verify_token:
-                return response.text(request.args.get("hub.challenge", ""))
-            return response.text("verification failed", status=403)
-
-        async def handle(message: UserMessage) -> None:
-            try:
-                await on_new_message(message)
-            except Exception:  # noqa: BLE001 - one failed turn must not stop the channel
-                log.exception("WhatsApp message from %s failed", message.sender_id)
+            return meta_handshake(request, self.verify_token)
 
         @hook.route("/webhook", methods=["POST"])
         async def receive(request: Request) -> response.HTTPResponse:
@@ -100,10 +74,8 @@ class WhatsAppInput(InputChannel):
             except ValueError as exc:  # json.JSONDecodeError is a ValueError too
                 return response.json({"error": f"malformed body: {exc}"}, status=400)
             for sender, text, metadata in messages:
-                task = asyncio.create_task(handle(UserMessage(text, self.get_output_channel(), sender,
-                                                              input_channel=self.name(), metadata=metadata)))
-                self._tasks.add(task)
-                task.add_done_callback(self._tasks.discard)
+                self._spawn(on_new_message, UserMessage(text, self.get_output_channel(), sender,
+                                                        input_channel=self.name(), metadata=metadata))
             return response.json({"status": "received", "messages": len(messages)})
 
         return hook

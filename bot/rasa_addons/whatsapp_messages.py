@@ -2,25 +2,21 @@
 messages, and Rasa responses as Graph API message bodies. The channel (`whatsapp.py`) does the I/O."""
 from __future__ import annotations
 
-import hashlib
-import hmac
-import re
 from typing import Any, Dict, List, Optional, Text, Tuple
+
+from bot.rasa_addons.channel_messages import cut as _cut
+from bot.rasa_addons.channel_messages import hub_signature_ok, plain
 
 MAX_TEXT = 4096  # a text message's body
 MAX_INTERACTIVE_BODY = 1024
 MAX_BUTTONS, MAX_BUTTON_TITLE = 3, 20  # reply buttons
 MAX_ROWS, MAX_ROW_TITLE, MAX_ROW_DESCRIPTION, MAX_ROW_ID = 10, 24, 72, 200  # a list message
-MARKDOWN_LINK = re.compile(r"\[([^\]]+)\]\((https?://[^)\s]+)\)")
 
 
 def valid_signature(app_secret: Text, body: bytes, header: Optional[Text]) -> bool:
     """`X-Hub-Signature-256: sha256=<hex HMAC-SHA256 of the raw body with the app secret>`; no secret
     configured or no header: not valid."""
-    if not app_secret or not header or not header.startswith("sha256="):
-        return False
-    expected = hmac.new(app_secret.encode(), body, hashlib.sha256).hexdigest()
-    return hmac.compare_digest(expected, header[len("sha256="):].strip().lower())
+    return hub_signature_ok(app_secret, body, header)
 
 
 def incoming_messages(payload: Any) -> List[Tuple[Text, Text, Dict[Text, Any]]]:
@@ -48,15 +44,6 @@ def incoming_messages(payload: Any) -> List[Tuple[Text, Text, Dict[Text, Any]]]:
                 if isinstance(text, str) and text.strip():
                     out.append((sender, text, {"whatsapp_message_id": m.get("id"), "whatsapp_type": kind}))
     return out
-
-
-def plain(text: Text) -> Text:
-    """WhatsApp shows no Markdown links: "[title](url)" becomes "title: url"."""
-    return MARKDOWN_LINK.sub(lambda m: f"{m.group(1)}: {m.group(2)}", text or "")
-
-
-def _cut(text: Text, limit: int) -> Text:
-    return text if len(text) <= limit else text[:limit - 1].rstrip() + "…"
 
 
 def _text(to: Text, body: Text) -> List[Dict[Text, Any]]:

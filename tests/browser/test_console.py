@@ -7,13 +7,11 @@ from pathlib import Path
 
 import pytest
 
-from tests.browser.test_chat_page import browser  # noqa: F401  (the module-scoped Chromium)
-from tests.conftest import ROOT
+from tests.browser.conftest import SHOTS
 from tests.e2e.handoff_clients import AgentClient, Customer, create_agent
 
 pytestmark = pytest.mark.e2e
 PASSWORD = "a long enough password"
-SHOTS = ROOT / "reports" / "screenshots"
 PAYLOADS = '<script>window.pwned=1</script> <img src=x onerror="window.pwned=1">'
 
 
@@ -25,7 +23,7 @@ def console_url(concierge):
     return f"http://localhost:{concierge.console_port}"
 
 
-def sign_in(browser, url, username):  # noqa: F811
+def sign_in(browser, url, username):
     # without the pages' CSP, so the rendering itself must keep injected markup inert (and the test's
     # own waits may evaluate script); the CSP header is checked on its own below
     context = browser.new_context(viewport={"width": 1280, "height": 900}, bypass_csp=True)
@@ -45,7 +43,7 @@ def sign_out(page):
     page.wait_for_url(re.compile(r"/login"))
 
 
-def test_a_signed_out_browser_is_sent_to_the_login_page_from_every_url(console_url, browser):  # noqa: F811
+def test_a_signed_out_browser_is_sent_to_the_login_page_from_every_url(console_url, browser):
     page = browser.new_page()
     for path in ("/", "/handoffs/1", "/anything/else"):
         page.goto(f"{console_url}{path}")
@@ -67,7 +65,7 @@ def no_markup_ran(page, selector):
     assert page.evaluate("window.pwned") == 0
 
 
-def test_an_agent_takes_over_a_conversation_in_the_console(concierge, console_url, browser):  # noqa: F811
+def test_an_agent_takes_over_a_conversation_in_the_console(concierge, console_url, browser):
     SHOTS.mkdir(parents=True, exist_ok=True)
     cara = sign_in(browser, console_url, "cara")
     dev = sign_in(browser, console_url, "dev")
@@ -141,7 +139,7 @@ def test_an_agent_takes_over_a_conversation_in_the_console(concierge, console_ur
     assert AgentClient(console_url).get("/api/auth/me").status_code == 401
 
 
-def test_search_analytics_and_the_admin_page(console_url, browser):  # noqa: F811
+def test_search_analytics_and_the_admin_page(console_url, browser):
     """Runs after the takeover above: its handoff is in the search and the charts."""
     erin = sign_in(browser, console_url, "erin")
     try:

@@ -9,16 +9,16 @@ from tests.servers import texts
 pytestmark = pytest.mark.e2e
 
 
-def test_launcher_prints_the_urls_and_serves_the_chat_page(concierge):
+def test_launcher_prints_the_urls_and_serves_the_storefront_with_the_widget(concierge):
     printed = "".join(concierge.output)
-    for port in (concierge.web_port, concierge.rasa_port, concierge.action_port):
+    for port in (concierge.web_port, concierge.rasa_port, concierge.action_port, concierge.console_port):
         assert f"http://localhost:{port}" in printed
     status, page = concierge.get(f"http://127.0.0.1:{concierge.web_port}/")
-    assert status == 200 and b'id="form"' in page and b"/static/chat.js" in page
-    status, cfg = concierge.get(f"http://127.0.0.1:{concierge.web_port}/config.json")
-    assert json.loads(cfg) == {"rasaUrl": f"http://localhost:{concierge.rasa_port}"}
-    status, js = concierge.get(f"http://127.0.0.1:{concierge.web_port}/static/chat.js")
-    assert status == 200 and b"/webhooks/rest/webhook" in js
+    assert status == 200 and b"window.ConciergeConfig" in page and b'<script src="/widget.js"' in page
+    status, cfg = concierge.get(f"http://127.0.0.1:{concierge.web_port}/api/widget/config")
+    assert json.loads(cfg) == {"socketUrl": f"http://localhost:{concierge.rasa_port}", "socketPath": "/socket.io/"}
+    status, products = concierge.get(f"http://127.0.0.1:{concierge.web_port}/api/products/featured")
+    assert status == 200 and len(json.loads(products)["products"]) == 12  # one per category
 
 
 def test_policy_question_is_answered_with_a_citation(concierge, sender):

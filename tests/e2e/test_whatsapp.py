@@ -44,12 +44,12 @@ def test_unsigned_wrongly_signed_and_malformed_posts_are_refused(concierge):
     assert post(concierge, payload, signature=sign(json.dumps(payload).encode(), "not-the-secret")).status_code == 403
     assert post(concierge, b"{not json").status_code == 400
     assert post(concierge, {"object": "whatsapp_business_account"}).status_code == 400
-    assert concierge.graph.messages_to("15550000001", timeout_s=3) == []  # nothing was answered
+    assert concierge.upstream.messages_to("15550000001", timeout_s=3) == []  # nothing was answered
 
 
 def test_a_question_is_answered_with_its_source_as_plain_text(concierge):
     assert post(concierge, text_from("15550000002", "Do you accept PayPal?")).status_code == 200
-    sent = concierge.graph.messages_to("15550000002")
+    sent = concierge.upstream.messages_to("15550000002")
     assert sent and sent[0]["path"] == "/v21.0/1234567890/messages"
     assert sent[0]["authorization"] == "Bearer test-access-token"
     text = "\n".join(m["body"]["text"]["body"] for m in sent if m["body"]["type"] == "text")
@@ -59,7 +59,7 @@ def test_a_question_is_answered_with_its_source_as_plain_text(concierge):
 
 def test_product_suggestions_arrive_as_a_list_and_a_tapped_row_asks_for_more(concierge):
     assert post(concierge, text_from("15550000003", "I need waterproof hiking boots under $150")).status_code == 200
-    sent = concierge.graph.messages_to("15550000003")
+    sent = concierge.upstream.messages_to("15550000003")
     interactive = [m["body"]["interactive"] for m in sent if m["body"]["type"] == "interactive"]
     assert {"button", "list"} <= {i["type"] for i in interactive}  # "Show more"/"Cheaper" buttons, the products
     lists = [{"interactive": i} for i in interactive if i["type"] == "list"]
@@ -67,16 +67,16 @@ def test_product_suggestions_arrive_as_a_list_and_a_tapped_row_asks_for_more(con
     tapped = webhook({"from": "15550000003", "id": "m2", "type": "interactive",
                       "interactive": {"type": "list_reply", "list_reply": {"id": row["id"], "title": row["title"]}}})
     assert post(concierge, tapped).status_code == 200
-    assert concierge.graph.messages_to("15550000003")  # answered
+    assert concierge.upstream.messages_to("15550000003")  # answered
 
 
 def test_a_persons_reply_reaches_whatsapp(concierge):
     """What the agent desk does for a reply: a bot message pushed to the conversation's latest channel."""
     assert post(concierge, text_from("15550000004", "hi")).status_code == 200
-    concierge.graph.messages_to("15550000004")
+    concierge.upstream.messages_to("15550000004")
     resp = httpx.post(f"{concierge.rasa_url}/conversations/15550000004/tracker/events",
                       params={"output_channel": "latest", "execute_side_effects": "true", "include_events": "NONE"},
                       json=[{"event": "bot", "text": "Hi, Ann here.", "metadata": {"from": "agent", "agent_name": "Ann"}}])
     assert resp.status_code == 200
-    [sent] = concierge.graph.messages_to("15550000004")
+    [sent] = concierge.upstream.messages_to("15550000004")
     assert sent["body"]["text"]["body"] == "*Ann (Support):* Hi, Ann here."

@@ -57,7 +57,7 @@ def test_migrations_build_the_schema_the_code_uses(store):
     with store.engine.connect() as c:
         diff = compare_metadata(MigrationContext.configure(c), metadata)
         version = c.execute(sa.text("select version_num from alembic_version")).scalar_one()
-    assert version == "0001"
+    assert version == "0002"
     assert [d for d in diff if d[0] not in ("add_index", "remove_index")] == []
 
 
@@ -141,3 +141,12 @@ def test_search_finds_words_in_the_conversation_its_messages_tags_and_notes(stor
     assert [h.id for h in store.search("courier")] == [second.id]
     assert store.search("nothing like this") == []
     assert {h.id for h in store.created_since(0)} == {first.id, second.id}
+
+
+def test_ratings_are_kept_with_the_conversation_and_its_latest_handoff(store):
+    h, _ = store.open_handoff(ticket(conversation="rated-1"))
+    first = store.add_rating("rated-1", 4, at=1000.0)
+    other = store.add_rating("web-no-handoff", 2, at=2000.0)
+    assert (first.handoff_id, first.rating) == (h.id, 4) and other.handoff_id is None
+    assert [r.rating for r in store.ratings_since(1500.0)] == [2]
+    assert [r.conversation_id for r in store.ratings_since(0)] == ["rated-1", "web-no-handoff"]
