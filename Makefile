@@ -29,7 +29,7 @@ STORE_DATA    := knowledge/catalog/products.json knowledge/store/customers.json 
 
 .PHONY: help setup run test validate test-rasa test-py train index store sentiment-model handoff-db agent freeze \
 	demo-data clean \
-	bench-kb bench-rec bench-sentiment bench-escalation llm-qwen
+	bench-kb bench-rec bench-sentiment bench-escalation bench-nlu llm-qwen
 
 help:
 	@echo "make run    set up what is missing, then start Concierge (chat on http://localhost:8080, agent console on :8090)"
@@ -38,6 +38,7 @@ help:
 	@echo "make bench-rec                 recommendations (Video Games + labelled requests) -> reports/rec.*"
 	@echo "make bench-sentiment [DATA=path]  message sentiment -> reports/sentiment.json, sentiment.md"
 	@echo "make bench-escalation          escalation decision on labelled conversations -> reports/escalation.*"
+	@echo "make bench-nlu [TRAIN= TEST=]  intent detection vs Rasa's default pipeline -> reports/nlu.json, nlu.md"
 	@echo "make agent AGENT=name [ROLE=admin]  add an agent account for the agent API (:8090)"
 	@echo "other:      setup train index store sentiment-model handoff-db validate test-rasa test-py demo-data freeze clean llm-qwen"
 
@@ -144,6 +145,13 @@ bench-sentiment: var/models/sentiment-en/head.json | $(VENV)/.installed
 
 bench-escalation: var/models/sentiment-en/head.json | $(VENV)/.installed
 	$(PY) -m bot.bench.escalation
+
+# Intent detection, config.yml's pipeline against Rasa's default, on any text,intent CSVs (oos = out of scope).
+TRAIN ?= ../shared/datasets/banking77/train.csv
+TEST ?= ../shared/datasets/banking77/dev.csv
+NLU_REPORT ?= nlu
+bench-nlu: | $(VENV)/.installed $(RASA_VENV)/.installed
+	$(PY) -m bot.bench.nlu --train $(TRAIN) --test $(TEST) --name $(NLU_REPORT)
 
 # --- maintenance ----------------------------------------------------------
 demo-data: | $(VENV)/.installed

@@ -49,6 +49,7 @@ class FakeUpstream:
         from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
         self.received: queue.Queue = queue.Queue()
+        self.calls: list[dict] = []  # every call, in order (`received` is drained by `messages_to`)
         fake = self
 
         class Handler(BaseHTTPRequestHandler):
@@ -58,8 +59,9 @@ class FakeUpstream:
                     body = {k: v[0] for k, v in urllib.parse.parse_qs(raw.decode()).items()}
                 else:
                     body = json.loads(raw or b"null")
-                fake.received.put({"path": self.path, "authorization": self.headers.get("Authorization"),
-                                   "body": body})
+                call = {"path": self.path, "authorization": self.headers.get("Authorization"), "body": body}
+                fake.calls.append(call)
+                fake.received.put(call)
                 if "/bot" in self.path:  # Telegram
                     reply = {"ok": True, "result": {"message_id": 1}}
                 elif self.path.endswith("chat.postMessage"):  # Slack

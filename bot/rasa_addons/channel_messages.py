@@ -182,7 +182,10 @@ def telegram_update(update: Any) -> Optional[Tuple[Text, Text, Dict[Text, Any]]]
         return None
     if text.strip() == "/start":  # what Telegram sends when a customer opens the bot
         text = "/greet"
-    return str(chat), text, {"telegram_update_id": update["update_id"], "telegram_type": kind}
+    metadata = {"telegram_update_id": update["update_id"], "telegram_type": kind}
+    if kind == "button" and isinstance(query.get("id"), str):
+        metadata["telegram_callback_id"] = query["id"]  # answered, so the app stops showing the tap as pending
+    return str(chat), text, metadata
 
 
 # --- Slack Web API -------------------------------------------------------------------------------

@@ -63,8 +63,11 @@ class ApiOutput(OutputChannel):
         return status >= 400
 
     async def send_response(self, recipient_id: Text, message: Dict[Text, Any]) -> None:
+        await self.post_all(self.calls(recipient_id, message))
+
+    async def post_all(self, calls: List[Call]) -> None:
         async with aiohttp.ClientSession(timeout=aiohttp.ClientTimeout(total=self.timeout_s)) as session:
-            for url, kwargs in self.calls(recipient_id, message):
+            for url, kwargs in calls:
                 try:
                     async with session.post(url, **kwargs) as resp:
                         body = await resp.text()
@@ -81,11 +84,14 @@ class Background:
     """Runs customer turns as tasks so a webhook answers at once; a failed turn is logged, not raised."""
 
     def _spawn(self, on_new_message: Callable[[UserMessage], Awaitable[Any]], message: UserMessage) -> None:
+        self._background(on_new_message(message), f"{message.input_channel} message from {message.sender_id}")
+
+    def _background(self, work: Awaitable[Any], what: Text) -> None:
         async def run() -> None:
             try:
-                await on_new_message(message)
-            except Exception:  # noqa: BLE001 - one failed turn must not stop the channel
-                log.exception("%s message from %s failed", message.input_channel, message.sender_id)
+                await work
+            except Exception:  # noqa: BLE001 - one failure must not stop the channel
+                log.exception("%s failed", what)
 
         tasks: Set[asyncio.Task] = self.__dict__.setdefault("_tasks", set())
         task = asyncio.create_task(run())
@@ -122,6 +128,10 @@ class TelegramApiOutput(ApiOutput):
 
     def calls(self, recipient_id: Text, message: Dict[Text, Any]) -> List[Call]:
         return [(f"{self.base}/{method}", {"json": body}) for method, body in telegram_calls(recipient_id, message)]
+
+    async def answer_callback(self, callback_id: Text) -> None:
+        """Tell Telegram a button tap was taken (the app shows it as pending until then)."""
+        await self.post_all([(f"{self.base}/answerCallbackQuery", {"json": {"callback_query_id": callback_id}})])
 
 
 class TelegramChannel(TelegramInput, Background):
@@ -175,8 +185,10 @@ class TelegramChannel(TelegramInput, Background):
             if incoming is None:
                 return response.json({"status": "ignored"})
             chat_id, text, metadata = incoming
-            self._spawn(on_new_message, UserMessage(text, self.get_output_channel(), chat_id,
-                                                    input_channel=self.name(), metadata=metadata))
+            out = self.get_output_channel()
+            if metadata.get("telegram_callback_id"):
+                self._background(out.answer_callback(metadata["telegram_callback_id"]), "answering a Telegram tap")
+            self._spawn(on_new_message, UserMessage(text, out, chat_id, input_channel=self.name(), metadata=metadata))
             return response.json({"status": "received"})
 
         return hook

@@ -72,6 +72,8 @@ def test_telegram_answers_with_links_and_product_cards_and_takes_a_button_tap(co
                                               "message": {"message_id": 9, "chat": {"id": 7002}}}}
     assert telegram(concierge, tap).status_code == 200
     assert concierge.upstream.messages_to("7002")  # answered
+    assert any(c["path"].endswith("/answerCallbackQuery") and c["body"] == {"callback_query_id": "q1"}
+               for c in concierge.upstream.calls)
 
 
 def test_a_persons_reply_reaches_telegram(concierge):

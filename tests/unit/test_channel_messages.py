@@ -54,8 +54,9 @@ def test_telegram_sends_html_with_buttons_and_one_card_per_product():
 
 def test_telegram_updates_give_text_or_the_tapped_button():
     assert telegram_update({"update_id": 5, "message": {"chat": {"id": 42}, "text": "hi"}})[:2] == ("42", "hi")
-    tap = {"update_id": 6, "callback_query": {"data": "/affirm", "message": {"chat": {"id": 42}}}}
+    tap = {"update_id": 6, "callback_query": {"id": "q6", "data": "/affirm", "message": {"chat": {"id": 42}}}}
     assert telegram_update(tap)[:2] == ("42", "/affirm")
+    assert telegram_update(tap)[2]["telegram_callback_id"] == "q6"  # answered, so the tap stops spinning
     assert telegram_update({"update_id": 7, "message": {"chat": {"id": 42}, "text": "/start"}})[1] == "/greet"
     assert telegram_update({"update_id": 8, "message": {"chat": {"id": 42}, "sticker": {}}}) is None
     for bad in (None, [], {"message": {}}, {"update_id": "1"}):
