@@ -23,6 +23,7 @@ from __future__ import annotations
 import asyncio
 import hmac
 import json
+from abc import ABC, abstractmethod
 import logging
 import time
 from typing import Any, Awaitable, Callable, Dict, List, Optional, Set, Text, Tuple
@@ -44,8 +45,8 @@ log = logging.getLogger(__name__)
 Call = Tuple[Text, Dict[Text, Any]]  # (URL, keyword arguments of aiohttp's post)
 
 
-class ApiOutput(OutputChannel):
-    """Sends each response as the HTTP calls `calls` gives, in order."""
+class ApiOutput(OutputChannel, ABC):
+    """Sends each response as the HTTP calls `calls` gives, in order (each channel says what `calls` are)."""
 
     channel = "api"
 
@@ -56,8 +57,9 @@ class ApiOutput(OutputChannel):
     def __init__(self, timeout_s: float = 15.0) -> None:
         self.timeout_s = timeout_s
 
+    @abstractmethod
     def calls(self, recipient_id: Text, message: Dict[Text, Any]) -> List[Call]:
-        raise NotImplementedError
+        """The HTTP calls that deliver one Rasa response to `recipient_id`."""
 
     def failed(self, status: int, body: Text) -> bool:
         return status >= 400

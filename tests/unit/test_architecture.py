@@ -29,7 +29,7 @@ def test_bot_never_imports_rasa_sdk_or_actions():
 SHARED_WITH_RASA = {"bot.escalation", "bot.sentiment.model", "bot.sentiment.base", "bot.sentiment.lexicon",
                     "bot.sentiment.chinese", "bot.sentiment.minilm", "bot.sentiment.e5"}
 STDLIB = {"__future__", "typing", "dataclasses", "re", "json", "logging", "os", "math", "struct", "unicodedata",
-          "pathlib", "functools", "collections", "html", "base64", "time", "sys"}
+          "pathlib", "functools", "collections", "html", "base64", "time", "sys", "abc"}
 
 
 def test_rasa_addons_import_only_what_the_rasa_environment_has():
