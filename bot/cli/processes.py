@@ -35,7 +35,8 @@ def rasa_spec(settings: Settings, model: Path | None = None) -> ServerSpec:
         cmd += ["--auth-token", settings.rasa_api_token]
     return ServerSpec("rasa", cmd, f"http://127.0.0.1:{settings.rasa_port}/",
                       env={**settings.rasa_env(), "PYTHONPATH": str(PROJECT_ROOT),  # for bot.rasa_addons
-                           "TF_CPP_MIN_LOG_LEVEL": "2", "SQLALCHEMY_SILENCE_UBER_WARNING": "1", **ONE_BLAS_THREAD})
+                           "TF_CPP_MIN_LOG_LEVEL": "2", "SQLALCHEMY_SILENCE_UBER_WARNING": "1",
+                           "RASA_TELEMETRY_ENABLED": "false", **ONE_BLAS_THREAD})
 
 
 def action_server_spec(settings: Settings) -> ServerSpec:

@@ -1,0 +1,384 @@
+"""`make bench-load [CUSTOMERS=20 DURATION=60]`: simulated customers chat with the running stack through the
+REST channel for a fixed time; then the same customers, with the same turns, chat with plain Rasa.
+
+Each customer repeats one scripted conversation (a new conversation id each time) and waits a seeded think
+time between turns:
+
+    hi                                  rule turn
+    where is my order?                  form turn (the order-status form asks for the order number)
+    <order number>                      form turn (asks for the e-mail)
+    <e-mail>                            form turn (the look-up answers)
+    <a store question>                  knowledge answer (retrieval, and the LLM where the answer is generated)
+    thanks                              rule turn
+    bye                                 rule turn
+
+Project: `python -m bot.cli.run`'s processes (Rasa with config.yml's pipeline and policies, the project's
+channels and SQL tracker store; the action server with its models and the embedded LLM; the web server; the
+agent console), on free ports with a temporary data directory. Plain Rasa: Rasa 3.6's default configuration
+(what `rasa init` trains: default pipeline and policies, seeded) trained on the same domain and stories, the
+stock REST channel, the in-memory tracker store, and the same action server. Latency is the time from sending
+a message to having every reply. Memory: resident set size of each process with its children, sampled every
+second; the total is the peak of the sum. Writes reports/load.json and .md.
+"""
+from __future__ import annotations
+
+import argparse
+import hashlib
+import json
+import os
+import random
+import sys
+import tempfile
+import threading
+import time
+import urllib.error
+import urllib.request
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import yaml
+
+from bot.bench.nlu import BASELINE_PIPELINE, with_seed
+from bot.bench.nlu import run as run_command
+from bot.bench.report import percentile, write_report
+from bot.settings import PROJECT_ROOT, Settings
+
+TURN_TYPES = ("rule", "form", "knowledge")
+NON_LLM = ("rule", "form")
+QUESTIONS = ("How long does shipping to Canada take?", "What is your return policy?",
+             "Do you ship internationally?", "How do I exchange an item for another size?",
+             "Which payment methods do you accept?", "How long do refunds take?")
+# Rasa 3.6's default configuration (rasa init; pipeline and policies left empty), written out so seeds are fixed
+PLAIN_RASA_POLICIES = [{"name": "MemoizationPolicy"}, {"name": "RulePolicy"},
+                       {"name": "UnexpecTEDIntentPolicy", "max_history": 5, "epochs": 100},
+                       {"name": "TEDPolicy", "max_history": 5, "epochs": 100, "constrain_similarities": True}]
+
+
+@dataclass
+class Turn:
+    kind: str  # rule | form | knowledge
+    text: str
+    expect: str  # a reply must contain this (case-insensitive) to count as the expected answer
+
+
+@dataclass
+class Result:
+    kind: str
+    ms: float
+    ok: bool  # HTTP 200 with at least one reply
+    expected: bool
+
+
+@dataclass
+class Run:
+    """One measured phase: every turn's result and the memory samples."""
+    results: list[Result] = field(default_factory=list)
+    rss_peak_mb: dict[str, float] = field(default_factory=dict)
+    rss_total_peak_mb: float = 0.0
+    seconds: float = 0.0
+    conversations: int = 0
+
+
+def script(order: dict, question: str) -> list[Turn]:
+    return [Turn("rule", "hi", ""), Turn("form", "where is my order?", "order number"),
+            Turn("form", order["id"], "e-mail"), Turn("form", order["email"], f"order {order['id']}"),
+            Turn("knowledge", question, ""), Turn("rule", "thanks", ""), Turn("rule", "bye", "")]
+
+
+def load_orders() -> list[dict]:
+    orders = json.loads((PROJECT_ROOT / "knowledge" / "store" / "orders.json").read_text(encoding="utf-8"))
+    return [o for o in orders if o.get("id") and o.get("email")]
+
+
+# --- memory ------------------------------------------------------------------------------------------------
+
+def _children() -> dict[int, list[int]]:
+    tree: dict[int, list[int]] = {}
+    for entry in os.listdir("/proc"):
+        if entry.isdigit():
+            try:
+                stat = Path(f"/proc/{entry}/stat").read_text()
+            except OSError:
+                continue
+            ppid = int(stat.rsplit(")", 1)[1].split()[1])
+            tree.setdefault(ppid, []).append(int(entry))
+    return tree
+
+
+def _rss_kb(pid: int) -> int:
+    try:
+        for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+            if line.startswith("VmRSS:"):
+                return int(line.split()[1])
+    except OSError:
+        pass
+    return 0
+
+
+def tree_rss_mb(pids: dict[str, int]) -> dict[str, float]:
+    """Resident memory of each named process together with its descendants, in MB."""
+    tree, out = _children(), {}
+    for name, pid in pids.items():
+        stack, total = [pid], 0
+        while stack:
+            p = stack.pop()
+            total += _rss_kb(p)
+            stack.extend(tree.get(p, []))
+        out[name] = total / 1024
+    return out
+
+
+class MemorySampler(threading.Thread):
+    def __init__(self, pids: dict[str, int], run: Run, every_s: float = 1.0):
+        super().__init__(daemon=True)
+        self.pids, self.run_, self.every_s, self.stop_event = pids, run, every_s, threading.Event()
+
+    def run(self) -> None:
+        while not self.stop_event.is_set():
+            sample = tree_rss_mb(self.pids)
+            for name, mb in sample.items():
+                self.run_.rss_peak_mb[name] = max(self.run_.rss_peak_mb.get(name, 0.0), mb)
+            self.run_.rss_total_peak_mb = max(self.run_.rss_total_peak_mb, sum(sample.values()))
+            self.stop_event.wait(self.every_s)
+
+
+# --- customers -----------------------------------------------------------------------------------------------
+
+def say(url: str, sender: str, text: str, timeout_s: float = 120.0) -> tuple[bool, str]:
+    body = json.dumps({"sender": sender, "message": text}).encode()
+    req = urllib.request.Request(url, data=body, method="POST", headers={"Content-Type": "application/json"})
+    try:
+        with urllib.request.urlopen(req, timeout=timeout_s) as resp:
+            messages = json.loads(resp.read() or b"[]")
+    except (urllib.error.URLError, OSError, ValueError):
+        return False, ""
+    if not isinstance(messages, list) or not messages:
+        return False, ""
+    return True, "\n".join(str(m.get("text") or "") for m in messages if isinstance(m, dict))
+
+
+def customer(number: int, url: str, deadline: float, seed: int, think: tuple[float, float], orders: list[dict],
+             tag: str, run: Run, lock: threading.Lock) -> None:
+    rng = random.Random(seed * 1000 + number)  # the same turns and pauses for the project and for plain Rasa
+    time.sleep(rng.uniform(0, think[1]))  # customers arrive spread out
+    conversation = 0
+    while time.monotonic() < deadline:
+        sender = f"load-{tag}-{number}-{conversation}"
+        for turn in script(rng.choice(orders), rng.choice(QUESTIONS)):
+            if time.monotonic() >= deadline:
+                return
+            t0 = time.perf_counter()
+            ok, reply = say(url, sender, turn.text)
+            ms = (time.perf_counter() - t0) * 1000
+            with lock:
+                run.results.append(Result(turn.kind, ms, ok, ok and turn.expect.lower() in reply.lower()))
+            time.sleep(rng.uniform(*think))
+        conversation += 1
+        with lock:
+            run.conversations += 1
+
+
+def drive(url: str, customers: int, duration_s: float, seed: int, think: tuple[float, float], tag: str,
+          pids: dict[str, int]) -> Run:
+    orders, run, lock = load_orders(), Run(), threading.Lock()
+    for turn in script(orders[0], QUESTIONS[0]):  # warm-up, not measured: models load on first use
+        say(url, f"load-{tag}-warmup", turn.text)
+    sampler = MemorySampler(pids, run)
+    sampler.start()
+    t0 = time.monotonic()
+    deadline = t0 + duration_s
+    threads = [threading.Thread(target=customer, args=(n, url, deadline, seed, think, orders, tag, run, lock),
+                                daemon=True) for n in range(customers)]
+    for t in threads:
+        t.start()
+    while any(t.is_alive() for t in threads):
+        time.sleep(min(10.0, max(0.5, deadline - time.monotonic())))
+        with lock:
+            done, errors = len(run.results), sum(not r.ok for r in run.results)
+        print(f"  [{tag}] {time.monotonic() - t0:5.0f} s  {done} turns  {errors} errors", flush=True)
+    run.seconds = time.monotonic() - t0
+    sampler.stop_event.set()
+    sampler.join()
+    return run
+
+
+def summarise(run: Run) -> dict:
+    out: dict = {"turns": len(run.results), "conversations": run.conversations,
+                 "turns_per_s": round(len(run.results) / run.seconds, 2) if run.seconds else 0.0,
+                 "errors": sum(not r.ok for r in run.results),
+                 "unexpected_replies": sum(r.ok and not r.expected for r in run.results)}
+    for kind in TURN_TYPES:
+        ms = [r.ms for r in run.results if r.kind == kind and r.ok]
+        out[f"{kind}_turns"] = len(ms)
+        for q in (50, 95, 99):
+            out[f"p{q}_ms_{kind}"] = round(percentile(ms, q), 1)
+    non_llm = [r.ms for r in run.results if r.kind in NON_LLM and r.ok]
+    for q in (50, 95, 99):
+        out[f"p{q}_ms_non_llm"] = round(percentile(non_llm, q), 1)
+    out.update({f"rss_mb_{name}": round(mb) for name, mb in sorted(run.rss_peak_mb.items())})
+    out["rss_total_mb"] = round(run.rss_total_peak_mb)
+    return out
+
+
+# --- the two stacks ------------------------------------------------------------------------------------------
+
+def free_port() -> int:
+    import socket
+
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def stack_env(data_dir: Path) -> dict[str, str]:
+    base = Settings.from_env()
+    return {"RASA_PORT": str(free_port()), "ACTION_PORT": str(free_port()), "WEB_PORT": str(free_port()),
+            "CONSOLE_PORT": str(free_port()), "CONCIERGE_DATA_DIR": str(data_dir),
+            "STORE_DB_URL": base.store_url, "CHROMA_PATH": str(base.chroma_path),
+            "SENTIMENT_MODEL_DIR": str(base.sentiment_model_dir), "RASA_API_TOKEN": "",
+            "PYTHONUNBUFFERED": "1"}
+
+
+def plain_rasa_model(settings: Settings, seed: int, out_dir: Path) -> Path:
+    """Rasa's default configuration trained on the project's domain and data (cached by content)."""
+    config = {"recipe": "default.v1", "language": "en", "assistant_id": "plain_rasa",
+              "pipeline": with_seed(BASELINE_PIPELINE, seed),
+              "policies": [{**p, "random_seed": seed} if "TED" in p["name"] else p for p in PLAIN_RASA_POLICIES]}
+    text = yaml.safe_dump(config, sort_keys=False)
+    digest = hashlib.sha256(text.encode())
+    for f in sorted([PROJECT_ROOT / "domain.yml", *(PROJECT_ROOT / "data").rglob("*.yml")]):
+        digest.update(f.read_bytes())
+    model = out_dir / f"plain-rasa-{digest.hexdigest()[:12]}.tar.gz"
+    if model.is_file():
+        print(f"plain Rasa: {model.name} (already trained on this data)", flush=True)
+        return model
+    out_dir.mkdir(parents=True, exist_ok=True)
+    config_file = out_dir / "plain-rasa-config.yml"
+    config_file.write_text(text, encoding="utf-8")
+    print("plain Rasa: training Rasa's default configuration on the project's data ...", flush=True)
+    seconds = run_command([str(settings.rasa_bin), "train", "--config", str(config_file), "--domain",
+                           str(PROJECT_ROOT / "domain.yml"), "--data", str(PROJECT_ROOT / "data"), "--out",
+                           str(out_dir), "--fixed-model-name", model.name.removesuffix(".tar.gz")],
+                          "training plain Rasa")
+    print(f"plain Rasa: trained in {seconds:.0f} s", flush=True)
+    return model
+
+
+def start(group, specs) -> dict[str, int]:
+    for spec in specs:
+        group.start(spec)
+    group.wait_ready(specs, timeout=300)
+    return {name: p.pid for name, p in group.procs.items()}
+
+
+def measure_project(args, work: Path) -> dict:
+    from bot.cli.processes import ProcessGroup, action_server_spec, console_spec, rasa_spec, web_spec
+    from bot.cli.run import migrate_handoff_db
+
+    env = stack_env(work / "project")
+    settings = Settings.from_env(env={**os.environ, **env})
+    migrate_handoff_db(settings)
+    group = ProcessGroup(log_dir=work / "project" / "logs", env_overrides=env)
+    try:
+        print("project: starting Rasa, the action server, the web server and the console ...", flush=True)
+        pids = start(group, [action_server_spec(settings), rasa_spec(settings), web_spec(settings),
+                             console_spec(settings)])
+        run = drive(f"http://127.0.0.1:{settings.rasa_port}/webhooks/rest/webhook", args.customers,
+                    args.duration, args.seed, args.think, "project", pids)
+    finally:
+        group.stop()
+    return summarise(run)
+
+
+def measure_plain_rasa(args, work: Path, model: Path) -> dict:
+    from bot.cli.processes import ProcessGroup, ServerSpec, action_server_spec
+
+    env = stack_env(work / "plain")
+    settings = Settings.from_env(env={**os.environ, **env})
+    (work / "plain").mkdir(parents=True, exist_ok=True)
+    endpoints, credentials = work / "plain" / "endpoints.yml", work / "plain" / "credentials.yml"
+    endpoints.write_text(yaml.safe_dump({"action_endpoint": {"url": settings.action_endpoint_url}}), encoding="utf-8")
+    credentials.write_text("rest:\n", encoding="utf-8")
+    rasa = ServerSpec("rasa", [str(settings.rasa_bin), "run", "-i", "127.0.0.1", "-p", str(settings.rasa_port),
+                               "-m", str(model), "--endpoints", str(endpoints), "--credentials", str(credentials)],
+                      f"http://127.0.0.1:{settings.rasa_port}/", env={"TF_CPP_MIN_LOG_LEVEL": "2"})
+    group = ProcessGroup(log_dir=work / "plain" / "logs", env_overrides=env)
+    try:
+        print("plain Rasa: starting Rasa and the same action server ...", flush=True)
+        pids = start(group, [action_server_spec(settings), rasa])
+        run = drive(f"http://127.0.0.1:{settings.rasa_port}/webhooks/rest/webhook", args.customers,
+                    args.duration, args.seed, args.think, "plain", pids)
+    finally:
+        group.stop()
+    return summarise(run)
+
+
+def markdown(flat: dict) -> str:
+    rows = ["turns", "conversations", "turns_per_s", "errors", "unexpected_replies",
+            *[f"p{q}_ms_{k}" for k in (*TURN_TYPES, "non_llm") for q in (50, 95, 99)], "rss_total_mb",
+            *sorted(k for k in flat if k.startswith("rss_mb_"))]
+    lines = ["# Load benchmark", "",
+             f"{flat['customers']} simulated customers for {flat['duration_s']} s per stack, each repeating a scripted "
+             f"7-turn conversation (greeting, order look-up form with order number and e-mail, one store question, "
+             f"thanks, goodbye) with a think time of {flat['think_s']} s between turns (seed {flat['seed']}); a new "
+             "conversation id per conversation; REST channel. Plain Rasa: Rasa 3.6's default configuration trained on "
+             "the same domain and data, stock REST channel, in-memory tracker store, the same action server, the "
+             "same turns. Latency: request sent to all replies received. Memory: peak resident set size per process "
+             "(with its children), sampled every second; the total is the peak of the sum. Every turn of the "
+             f"window is counted. Machine: {flat['machine_note']}.", "",
+             "| | project | plain Rasa |", "|---|---|---|"]
+    lines += [f"| {k} | {flat.get(k, '')} | {flat.get('baseline_' + k, 'not run')} |" for k in rows
+              if k in flat or "baseline_" + k in flat]
+    if "p95_ratio_non_llm" in flat:
+        lines += ["", f"Non-LLM turns (rule and form), p95: {flat['p95_ms_non_llm']} ms against plain Rasa's "
+                      f"{flat['baseline_p95_ms_non_llm']} ms, ratio {flat['p95_ratio_non_llm']} "
+                      f"(target: at most 150 ms and 1.3x)."]
+    lines += ["", f"Memory of the whole project stack under this load: {flat['rss_total_mb']} MB (target: under 3,500 MB)."]
+    return "\n".join(lines)
+
+
+def think_range(value: str) -> tuple[float, float]:
+    low, _, high = value.partition("-")
+    low_f, high_f = float(low), float(high or low)
+    if low_f < 0 or high_f < low_f:
+        raise argparse.ArgumentTypeError("think time: MIN-MAX seconds, e.g. 1-3")
+    return low_f, high_f
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--customers", type=int, default=20)
+    parser.add_argument("--duration", type=float, default=120.0, help="seconds of load per stack")
+    parser.add_argument("--think", type=think_range, default=(3.0, 8.0),
+                        help="seconds a customer takes to read and type, MIN-MAX")
+    parser.add_argument("--seed", type=int, default=42)
+    parser.add_argument("--no-baseline", action="store_true", help="skip plain Rasa")
+    parser.add_argument("--name", default="load")
+    args = parser.parse_args(argv)
+    if args.customers < 1 or args.duration <= 0:
+        parser.error("--customers must be at least 1 and --duration positive")
+    settings = Settings.from_env()
+    model = settings.models_dir / "concierge.tar.gz"
+    for needed in (model, settings.sentiment_model_dir / "head.json"):
+        if not needed.exists():
+            print(f"bench-load: {needed} is missing: run `make setup` first", file=sys.stderr)
+            return 2
+    flat: dict = {"customers": args.customers, "duration_s": args.duration,
+                  "think_s": f"{args.think[0]:g}-{args.think[1]:g}", "seed": args.seed,
+                  "machine_note": f"{os.cpu_count()} cores, every process on this machine"}
+    with tempfile.TemporaryDirectory(prefix="bench-load-") as tmp:
+        work = Path(tmp)
+        plain = None if args.no_baseline else plain_rasa_model(settings, args.seed, settings.data_dir / "bench")
+        flat.update(measure_project(args, work))
+        if plain is not None:
+            flat.update({f"baseline_{k}": v for k, v in measure_plain_rasa(args, work, plain).items()})
+    if flat.get("baseline_p95_ms_non_llm"):
+        flat["p95_ratio_non_llm"] = round(flat["p95_ms_non_llm"] / flat["baseline_p95_ms_non_llm"], 2)
+    json_path, md_path = write_report(args.name, flat, markdown(flat), PROJECT_ROOT / "reports")
+    print(md_path.read_text(encoding="utf-8"))
+    print(f"wrote {json_path} and {md_path}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

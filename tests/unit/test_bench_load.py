@@ -1,0 +1,113 @@
+"""bench-load's parts without the real stack: the script, the scores, memory sampling, and customers driving a
+local fake REST channel."""
+import argparse
+import json
+import subprocess
+import sys
+import threading
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+
+import pytest
+
+from bot.bench.load import Result, Run, drive, markdown, script, summarise, think_range, tree_rss_mb
+
+
+def test_the_script_has_every_turn_type_and_uses_the_order():
+    order = {"id": "10001", "email": "felix.brown69@example.com"}
+    turns = script(order, "What is your return policy?")
+    assert [t.kind for t in turns] == ["rule", "form", "form", "form", "knowledge", "rule", "rule"]
+    assert [t.text for t in turns[2:4]] == ["10001", "felix.brown69@example.com"]
+    assert turns[3].expect == "order 10001"
+
+
+def test_scores_count_errors_unexpected_replies_and_percentiles_per_type():
+    run = Run(results=[Result("rule", float(ms), True, True) for ms in range(1, 101)]
+              + [Result("form", 500.0, True, False), Result("form", 9999.0, False, False),
+                 Result("knowledge", 1200.0, True, True)],
+              rss_peak_mb={"rasa": 900.4, "actions": 1100.0}, rss_total_peak_mb=2000.6, seconds=10.0, conversations=3)
+    s = summarise(run)
+    assert s["turns"] == 103 and s["turns_per_s"] == 10.3 and s["errors"] == 1 and s["unexpected_replies"] == 1
+    assert s["p95_ms_rule"] == 95.0 and s["p50_ms_form"] == 500.0 and s["form_turns"] == 1  # failed turns not timed
+    assert s["p99_ms_non_llm"] == 100.0 and s["p95_ms_knowledge"] == 1200.0
+    assert s["rss_mb_rasa"] == 900 and s["rss_total_mb"] == 2001
+    flat = {**s, "customers": 2, "duration_s": 10, "think_s": "1-3", "seed": 1, "machine_note": "test",
+            **{f"baseline_{k}": v for k, v in s.items()}, "p95_ratio_non_llm": 1.0}
+    text = markdown(flat)
+    assert "| p95_ms_non_llm | 96.0 | 96.0 |" in text and "ratio 1.0" in text
+
+
+def test_think_time_is_a_range_of_seconds():
+    assert think_range("1-3") == (1.0, 3.0) and think_range("0.5") == (0.5, 0.5)
+    for bad in ("3-1", "-1", "x"):
+        with pytest.raises((argparse.ArgumentTypeError, ValueError)):
+            think_range(bad)
+
+
+def test_memory_counts_a_process_with_its_children():
+    child = subprocess.Popen([sys.executable, "-c", "import time; x = bytearray(80 * 2**20); time.sleep(30)"])
+    try:
+        import time
+
+        time.sleep(1.5)
+        import os
+
+        mine = tree_rss_mb({"me": os.getpid(), "child": child.pid})
+        assert mine["child"] > 70 and mine["me"] >= mine["child"]  # the test process includes its child
+    finally:
+        child.kill()
+        child.wait()
+
+
+class FakeRest:
+    """A REST channel that answers like the bot's scripted turns, or fails when `fail` is set."""
+
+    def __init__(self, fail: bool = False):
+        self.fail, self.messages = fail, []
+        fake = self
+
+        class Handler(BaseHTTPRequestHandler):
+            def do_POST(self):  # noqa: N802
+                body = json.loads(self.rfile.read(int(self.headers["Content-Length"])))
+                fake.messages.append(body)
+                if fake.fail:
+                    self.send_response(500)
+                    self.end_headers()
+                    return
+                text = body["message"]
+                reply = ("What is your order number?" if "order" in text else "And your e-mail?" if text.isdigit()
+                         else f"Order {text}" if "@" in text else "Hello")
+                data = json.dumps([{"recipient_id": body["sender"], "text": reply}]).encode()
+                self.send_response(200)
+                self.send_header("Content-Length", str(len(data)))
+                self.end_headers()
+                self.wfile.write(data)
+
+            def log_message(self, *args):
+                pass
+
+        self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        self.url = f"http://127.0.0.1:{self.server.server_address[1]}/webhooks/rest/webhook"
+        threading.Thread(target=self.server.serve_forever, daemon=True).start()
+
+
+def test_customers_hold_conversations_until_the_time_is_up():
+    fake = FakeRest()
+    try:
+        run = drive(fake.url, customers=3, duration_s=1.5, seed=1, think=(0.0, 0.05), tag="t", pids={})
+    finally:
+        fake.server.shutdown()
+    s = summarise(run)
+    assert s["errors"] == 0 and s["turns"] >= 7 and s["rule_turns"] and s["form_turns"]
+    senders = {m["sender"] for m in fake.messages}
+    assert "load-t-warmup" in senders and any(x.startswith("load-t-2-") for x in senders)
+    assert s["unexpected_replies"] > 0  # the fake's e-mail answer names the e-mail, not the order number
+
+
+def test_a_failing_server_is_counted_as_errors_not_a_crash():
+    fake = FakeRest(fail=True)
+    try:
+        run = drive(fake.url, customers=2, duration_s=0.8, seed=1, think=(0.0, 0.05), tag="f", pids={})
+    finally:
+        fake.server.shutdown()
+    s = summarise(run)
+    assert s["turns"] > 0 and s["errors"] == s["turns"] and s["p95_ms_non_llm"] == 0.0
