@@ -41,12 +41,31 @@ def port_open(port: int) -> bool:
         return s.connect_ex(("127.0.0.1", port)) == 0
 
 
+def send_json(handler, body, status: int = 200) -> None:
+    """Answer an http.server request with a JSON body."""
+    data = json.dumps(body).encode()
+    handler.send_response(status)
+    handler.send_header("Content-Type", "application/json")
+    handler.send_header("Content-Length", str(len(data)))
+    handler.end_headers()
+    handler.wfile.write(data)
+
+
+def serve(handler_class):
+    """Start a threaded local HTTP server on a free port: (server, base URL)."""
+    from http.server import ThreadingHTTPServer
+
+    server = ThreadingHTTPServer(("127.0.0.1", 0), handler_class)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    return server, f"http://127.0.0.1:{server.server_address[1]}"
+
+
 class FakeUpstream:
     """A local stand-in for the messaging platforms' APIs (Meta's Graph API, Telegram's Bot API, Slack's
     Web API, Twilio's REST API): records what the channels send and answers as the platform would."""
 
     def __init__(self):
-        from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+        from http.server import BaseHTTPRequestHandler
 
         self.received: queue.Queue = queue.Queue()
         self.calls: list[dict] = []  # every call, in order (`received` is drained by `messages_to`)
@@ -70,19 +89,12 @@ class FakeUpstream:
                     reply = {"sid": "SM1", "status": "queued"}
                 else:  # Graph API: WhatsApp, Messenger
                     reply = {"messaging_product": "whatsapp", "messages": [{"id": "wamid.test"}], "message_id": "m1"}
-                data = json.dumps(reply).encode()
-                self.send_response(201 if "/Messages.json" in self.path else 200)
-                self.send_header("Content-Type", "application/json")
-                self.send_header("Content-Length", str(len(data)))
-                self.end_headers()
-                self.wfile.write(data)
+                send_json(self, reply, 201 if "/Messages.json" in self.path else 200)
 
             def log_message(self, *args):
                 pass
 
-        self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-        self.url = f"http://127.0.0.1:{self.server.server_address[1]}"
-        threading.Thread(target=self.server.serve_forever, daemon=True).start()
+        self.server, self.url = serve(Handler)
 
     @staticmethod
     def recipient(body) -> str | None:

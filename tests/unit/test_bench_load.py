@@ -4,12 +4,12 @@ import argparse
 import json
 import subprocess
 import sys
-import threading
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from http.server import BaseHTTPRequestHandler
 
 import pytest
 
 from bot.bench.load import Result, Run, drive, markdown, script, summarise, think_range, tree_rss_mb
+from tests.servers import send_json, serve
 
 
 def test_the_script_has_every_turn_type_and_uses_the_order():
@@ -76,18 +76,13 @@ class FakeRest:
                 text = body["message"]
                 reply = ("What is your order number?" if "order" in text else "And your e-mail?" if text.isdigit()
                          else f"Order {text}" if "@" in text else "Hello")
-                data = json.dumps([{"recipient_id": body["sender"], "text": reply}]).encode()
-                self.send_response(200)
-                self.send_header("Content-Length", str(len(data)))
-                self.end_headers()
-                self.wfile.write(data)
+                send_json(self, [{"recipient_id": body["sender"], "text": reply}])
 
             def log_message(self, *args):
                 pass
 
-        self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-        self.url = f"http://127.0.0.1:{self.server.server_address[1]}/webhooks/rest/webhook"
-        threading.Thread(target=self.server.serve_forever, daemon=True).start()
+        self.server, base = serve(Handler)
+        self.url = base + "/webhooks/rest/webhook"
 
 
 def test_customers_hold_conversations_until_the_time_is_up():
