@@ -105,7 +105,8 @@ class Services:
             from bot.llm.packaged import resolve_model
 
             path = resolve_model(s.llm_model, s.data_dir / "models")
-            return LlamaCppChatModel(str(path), threads=s.llm_threads, timeout_s=s.llm_timeout_s)
+            return LlamaCppChatModel(str(path), threads=s.llm_threads, timeout_s=s.llm_timeout_s,
+                                     nice=s.llm_nice)
         raise ValueError(f"LLM_BACKEND={s.llm_backend!r}: use llamacpp, openai or none")
 
     @cached_property

@@ -65,6 +65,7 @@ class Settings:
     llm_timeout_s: float
     llm_retries: int
     llm_threads: int
+    llm_nice: int  # llamacpp: CPU priority of generation, 0 (same as the turns) to 19 (yields the most)
     # sentiment and escalation
     sentiment_model_dir: Path
     escalation_config: Path
@@ -122,6 +123,12 @@ class Settings:
             except ValueError:
                 raise ValueError(f"setting {name}={raw!r} is not a valid {kind.__name__}") from None
 
+        def between(name: str, default: str, low: int, high: int) -> int:
+            value = int(number(name, default, int))
+            if not low <= value <= high:
+                raise ValueError(f"setting {name}={value} is not between {low} and {high}")
+            return value
+
         def flag(name: str, default: str) -> bool:
             raw = get(name, default).lower()
             if raw not in ("1", "0", "true", "false", "yes", "no", "on", "off"):
@@ -157,6 +164,7 @@ class Settings:
             llm_timeout_s=float(number("LLM_TIMEOUT_S", "20", float)),
             llm_retries=int(number("LLM_RETRIES", "2", int)),
             llm_threads=int(number("LLM_THREADS", "2", int)),
+            llm_nice=between("LLM_NICE", "10", 0, 19),
             sentiment_model_dir=path("SENTIMENT_MODEL_DIR", str(data_dir / "models" / "sentiment-en")),
             escalation_config=path("ESCALATION_CONFIG", "escalation.yml"),
             handoff_db_url=get("HANDOFF_DB_URL", f"sqlite:///{data_dir / 'handoff.db'}"),

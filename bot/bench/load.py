@@ -16,9 +16,10 @@ Project: `python -m bot.cli.run`'s processes (Rasa with config.yml's pipeline an
 channels and SQL tracker store; the action server with its models and the embedded LLM; the web server; the
 agent console), on free ports with a temporary data directory. Plain Rasa: Rasa 3.6's default configuration
 (what `rasa init` trains: default pipeline and policies, seeded) trained on the same domain and stories, the
-stock REST channel, the in-memory tracker store, and the same action server. Latency is the time from sending
-a message to having every reply. Memory: resident set size of each process with its children, sampled every
-second; the total is the peak of the sum. Writes reports/load.json and .md.
+stock REST channel, the in-memory tracker store, stock `rasa run` with the project's thread settings, and the
+same action server. Latency is the time from sending a message to having every reply. Memory: resident set size
+of each process with its children, sampled every second; the total is the peak of the sum. Writes
+reports/load.json and .md.
 """
 from __future__ import annotations
 
@@ -291,7 +292,7 @@ def measure_project(args, work: Path) -> dict:
 
 
 def measure_plain_rasa(args, work: Path, model: Path) -> dict:
-    from bot.cli.processes import ProcessGroup, ServerSpec, action_server_spec
+    from bot.cli.processes import RASA_SERVING_THREADS, ProcessGroup, ServerSpec, action_server_spec
 
     env = stack_env(work / "plain")
     settings = Settings.from_env(env={**os.environ, **env})
@@ -301,7 +302,8 @@ def measure_plain_rasa(args, work: Path, model: Path) -> dict:
     credentials.write_text("rest:\n", encoding="utf-8")
     rasa = ServerSpec("rasa", [str(settings.rasa_bin), "run", "-i", "127.0.0.1", "-p", str(settings.rasa_port),
                                "-m", str(model), "--endpoints", str(endpoints), "--credentials", str(credentials)],
-                      f"http://127.0.0.1:{settings.rasa_port}/", env={"TF_CPP_MIN_LOG_LEVEL": "2"})
+                      f"http://127.0.0.1:{settings.rasa_port}/",
+                      env={"TF_CPP_MIN_LOG_LEVEL": "2", **RASA_SERVING_THREADS})  # the project's thread settings
     group = ProcessGroup(log_dir=work / "plain" / "logs", env_overrides=env)
     try:
         print("plain Rasa: starting Rasa and the same action server ...", flush=True)

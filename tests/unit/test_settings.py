@@ -37,11 +37,17 @@ def test_bad_number_is_a_clear_error():
         Settings.from_env(env={"RASA_PORT": "abc"}, env_file=NO_FILE)
 
 
+def test_number_out_of_range_is_a_clear_error():
+    with pytest.raises(ValueError, match="LLM_NICE=25 is not between 0 and 19"):
+        Settings.from_env(env={"LLM_NICE": "25"}, env_file=NO_FILE)
+    assert Settings.from_env(env={}, env_file=NO_FILE).llm_nice == 10
+
+
 def test_env_example_documents_every_variable():
     import re
 
     documented = set(re.findall(r"^([A-Z_]+)=", (PROJECT_ROOT / ".env.example").read_text(), re.M))
-    used = set(re.findall(r'(?:get|path|number|flag)\("([A-Z_]+)"', (PROJECT_ROOT / "bot" / "settings.py").read_text()))
+    used = set(re.findall(r'(?:get|path|number|flag|between)\("([A-Z_]+)"', (PROJECT_ROOT / "bot" / "settings.py").read_text()))
     assert used | set(CHANNEL_DEFAULTS) == documented
 
 
