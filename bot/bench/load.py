@@ -265,54 +265,55 @@ def plain_rasa_model(settings: Settings, seed: int, out_dir: Path) -> Path:
     return model
 
 
-def start(group, specs) -> dict[str, int]:
-    for spec in specs:
-        group.start(spec)
-    group.wait_ready(specs, timeout=300)
-    return {name: p.pid for name, p in group.procs.items()}
+def measure(args, work: Path, label: str, specs_for) -> dict:
+    """Start the servers `specs_for(settings)` gives on free ports, drive the customers through their REST
+    channel, stop them; the summary of the run."""
+    from bot.cli.processes import ProcessGroup
+
+    env = stack_env(work / label)
+    settings = Settings.from_env(env={**os.environ, **env})
+    (work / label).mkdir(parents=True, exist_ok=True)
+    specs = specs_for(settings)
+    group = ProcessGroup(log_dir=work / label / "logs", env_overrides=env)
+    try:
+        print(f"{label}: starting {', '.join(spec.name for spec in specs)} ...", flush=True)
+        for spec in specs:
+            group.start(spec)
+        group.wait_ready(specs, timeout=300)
+        pids = {name: p.pid for name, p in group.procs.items()}
+        run = drive(f"http://127.0.0.1:{settings.rasa_port}/webhooks/rest/webhook", args.customers,
+                    args.duration, args.seed, args.think, label, pids)
+    finally:
+        group.stop()
+    return summarise(run)
 
 
-def measure_project(args, work: Path) -> dict:
-    from bot.cli.processes import ProcessGroup, action_server_spec, console_spec, rasa_spec, web_spec
+def project_specs(settings: Settings) -> list:
+    """`make run`'s processes, with a migrated handoff database in the run's data directory."""
+    from bot.cli.processes import action_server_spec, console_spec, rasa_spec, web_spec
     from bot.cli.run import migrate_handoff_db
 
-    env = stack_env(work / "project")
-    settings = Settings.from_env(env={**os.environ, **env})
     migrate_handoff_db(settings)
-    group = ProcessGroup(log_dir=work / "project" / "logs", env_overrides=env)
-    try:
-        print("project: starting Rasa, the action server, the web server and the console ...", flush=True)
-        pids = start(group, [action_server_spec(settings), rasa_spec(settings), web_spec(settings),
-                             console_spec(settings)])
-        run = drive(f"http://127.0.0.1:{settings.rasa_port}/webhooks/rest/webhook", args.customers,
-                    args.duration, args.seed, args.think, "project", pids)
-    finally:
-        group.stop()
-    return summarise(run)
+    return [action_server_spec(settings), rasa_spec(settings), web_spec(settings), console_spec(settings)]
 
 
-def measure_plain_rasa(args, work: Path, model: Path) -> dict:
-    from bot.cli.processes import RASA_SERVING_THREADS, ProcessGroup, ServerSpec, action_server_spec
+def plain_rasa_specs(model: Path, folder: Path):
+    """Stock `rasa run` with `model`, the REST channel only and the in-memory tracker store, beside the same
+    action server."""
+    from bot.cli.processes import RASA_SERVING_THREADS, ServerSpec, action_server_spec
 
-    env = stack_env(work / "plain")
-    settings = Settings.from_env(env={**os.environ, **env})
-    (work / "plain").mkdir(parents=True, exist_ok=True)
-    endpoints, credentials = work / "plain" / "endpoints.yml", work / "plain" / "credentials.yml"
-    endpoints.write_text(yaml.safe_dump({"action_endpoint": {"url": settings.action_endpoint_url}}), encoding="utf-8")
-    credentials.write_text("rest:\n", encoding="utf-8")
-    rasa = ServerSpec("rasa", [str(settings.rasa_bin), "run", "-i", "127.0.0.1", "-p", str(settings.rasa_port),
-                               "-m", str(model), "--endpoints", str(endpoints), "--credentials", str(credentials)],
-                      f"http://127.0.0.1:{settings.rasa_port}/",
-                      env={"TF_CPP_MIN_LOG_LEVEL": "2", **RASA_SERVING_THREADS})  # the project's thread settings
-    group = ProcessGroup(log_dir=work / "plain" / "logs", env_overrides=env)
-    try:
-        print("plain Rasa: starting Rasa and the same action server ...", flush=True)
-        pids = start(group, [action_server_spec(settings), rasa])
-        run = drive(f"http://127.0.0.1:{settings.rasa_port}/webhooks/rest/webhook", args.customers,
-                    args.duration, args.seed, args.think, "plain", pids)
-    finally:
-        group.stop()
-    return summarise(run)
+    def specs(settings: Settings) -> list:
+        endpoints, credentials = folder / "endpoints.yml", folder / "credentials.yml"
+        endpoints.write_text(yaml.safe_dump({"action_endpoint": {"url": settings.action_endpoint_url}}),
+                             encoding="utf-8")
+        credentials.write_text("rest:\n", encoding="utf-8")
+        rasa = ServerSpec("rasa", [str(settings.rasa_bin), "run", "-i", "127.0.0.1", "-p", str(settings.rasa_port),
+                                   "-m", str(model), "--endpoints", str(endpoints), "--credentials", str(credentials)],
+                          f"http://127.0.0.1:{settings.rasa_port}/",
+                          env={"TF_CPP_MIN_LOG_LEVEL": "2", **RASA_SERVING_THREADS})  # the project's thread settings
+        return [action_server_spec(settings), rasa]
+
+    return specs
 
 
 def markdown(flat: dict) -> str:
@@ -371,9 +372,10 @@ def main(argv: list[str] | None = None) -> int:
     with tempfile.TemporaryDirectory(prefix="bench-load-") as tmp:
         work = Path(tmp)
         plain = None if args.no_baseline else plain_rasa_model(settings, args.seed, settings.data_dir / "bench")
-        flat.update(measure_project(args, work))
+        flat.update(measure(args, work, "project", project_specs))
         if plain is not None:
-            flat.update({f"baseline_{k}": v for k, v in measure_plain_rasa(args, work, plain).items()})
+            flat.update({f"baseline_{k}": v for k, v in
+                         measure(args, work, "plain", plain_rasa_specs(plain, work / "plain")).items()})
     if flat.get("baseline_p95_ms_non_llm"):
         flat["p95_ratio_non_llm"] = round(flat["p95_ms_non_llm"] / flat["baseline_p95_ms_non_llm"], 2)
     json_path, md_path = write_report(args.name, flat, markdown(flat), PROJECT_ROOT / "reports")

@@ -105,3 +105,21 @@ def test_a_failing_server_is_counted_as_errors_not_a_crash():
         fake.server.shutdown()
     s = summarise(run)
     assert s["turns"] > 0 and s["errors"] == s["turns"] and s["p95_ms_non_llm"] == 0.0
+
+
+def test_plain_rasa_is_stock_rasa_with_the_rest_channel_and_the_same_action_server(tmp_path):
+    import yaml
+
+    from bot.bench.load import plain_rasa_specs
+    from bot.cli.processes import action_server_spec
+    from bot.settings import Settings
+
+    settings = Settings.from_env(env={"ACTION_PORT": "5999", "RASA_PORT": "5998"})
+    actions, rasa = plain_rasa_specs(tmp_path / "plain.tar.gz", tmp_path)(settings)
+    assert actions == action_server_spec(settings)
+    assert rasa.command[:2] == [str(settings.rasa_bin), "run"] and "bot.rasa_addons.server" not in rasa.command
+    assert rasa.command[rasa.command.index("-m") + 1] == str(tmp_path / "plain.tar.gz")
+    assert rasa.env["OMP_NUM_THREADS"] == "1"  # the project's thread settings
+    assert yaml.safe_load((tmp_path / "endpoints.yml").read_text()) == {
+        "action_endpoint": {"url": "http://127.0.0.1:5999/webhook"}}
+    assert yaml.safe_load((tmp_path / "credentials.yml").read_text()) == {"rest": None}
