@@ -23,16 +23,11 @@ from dataclasses import dataclass
 
 import pytest
 
+from bot.cli.processes import free_port
 from bot.handoff.rasa_client import PATH_SAFE
 from tests.conftest import ROOT
 
 START_TIMEOUT_S = 300
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 def port_open(port: int) -> bool:

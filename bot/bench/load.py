@@ -223,15 +223,9 @@ def summarise(run: Run) -> dict:
 
 # --- the two stacks ------------------------------------------------------------------------------------------
 
-def free_port() -> int:
-    import socket
-
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
 def stack_env(data_dir: Path) -> dict[str, str]:
+    from bot.cli.processes import free_port
+
     base = Settings.from_env()
     return {"RASA_PORT": str(free_port()), "ACTION_PORT": str(free_port()), "WEB_PORT": str(free_port()),
             "CONSOLE_PORT": str(free_port()), "CONCIERGE_DATA_DIR": str(data_dir),

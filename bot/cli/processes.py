@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import os
 import signal
+import socket
 import subprocess
 import sys
 import time
@@ -59,6 +60,13 @@ def web_spec(settings: Settings) -> ServerSpec:
 def console_spec(settings: Settings) -> ServerSpec:
     return ServerSpec("console", [sys.executable, "-m", "bot.console", "serve", "--port", str(settings.console_port)],
                       f"http://127.0.0.1:{settings.console_port}/api/health")
+
+
+def free_port() -> int:
+    """A TCP port on 127.0.0.1 that nothing listens on now (for servers started on free ports)."""
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
 
 
 def _is_up(url: str) -> bool:

@@ -7,11 +7,11 @@ from pathlib import Path
 
 import pytest
 
+from bot.cli.processes import free_port
 from bot.knowledge.indexer import index_folder
 from bot.services import Services
 from bot.settings import Settings
 from tests.conftest import KNOWLEDGE
-from tests.servers import free_port
 
 pytestmark = pytest.mark.e2e
 
