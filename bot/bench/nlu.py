@@ -196,6 +196,8 @@ def earlier_baseline(report: Path, flat: dict) -> dict:
     """The `baseline_` figures of an earlier report of the same data and seed (Rasa's default pipeline does not
     depend on config.yml; it takes over an hour on BANKING77), with where they came from."""
     earlier = json.loads(report.read_text(encoding="utf-8"))
+    if not isinstance(earlier, dict):
+        raise ValueError(f"{report} is not a bench-nlu report (a JSON object)")
     differ = [k for k in SAME_RUN if earlier.get(k) != flat[k]]
     if differ:
         raise ValueError(f"{report} measured other data: {', '.join(f'{k}={earlier.get(k)!r}' for k in differ)}")

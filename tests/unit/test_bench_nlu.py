@@ -100,6 +100,9 @@ def test_an_earlier_baseline_is_reused_only_for_the_same_data_and_seed_and_says_
     earlier.write_text(json.dumps(flat))
     with pytest.raises(ValueError, match="no baseline_"):
         earlier_baseline(earlier, flat)
+    earlier.write_text("[1, 2]")
+    with pytest.raises(ValueError, match="not a bench-nlu report"):
+        earlier_baseline(earlier, flat)
 
 
 def test_bench_nlu_refuses_a_baseline_from_other_data_before_training_anything(tmp_path, capsys):
