@@ -40,13 +40,18 @@ print(json.dumps({"stock": stock, "cached": cached,
 """
 
 
-def test_action_replies_are_validated_as_stock_rasa_does_with_the_schema_compiled_once():
+def in_rasa_env(script: str, *args: str) -> dict:
+    """Runs `script` with Rasa's Python and the project on its path; its last line of output, as JSON."""
     python = Settings.from_env().rasa_bin.parent / "python"
-    done = subprocess.run([str(python), "-c", CHECK], cwd=PROJECT_ROOT, capture_output=True, text=True, timeout=300,
-                          env={"PYTHONPATH": str(PROJECT_ROOT), "TF_CPP_MIN_LOG_LEVEL": "3",
-                               "RASA_TELEMETRY_ENABLED": "false"})
+    done = subprocess.run([str(python), "-c", script, *args], cwd=PROJECT_ROOT, capture_output=True, text=True,
+                          timeout=300, env={"PYTHONPATH": str(PROJECT_ROOT), "TF_CPP_MIN_LOG_LEVEL": "3",
+                                            "RASA_TELEMETRY_ENABLED": "false", "SQLALCHEMY_SILENCE_UBER_WARNING": "1"})
     assert done.returncode == 0, done.stderr[-2000:]
-    result = json.loads(done.stdout.strip().splitlines()[-1])
+    return json.loads(done.stdout.strip().splitlines()[-1])
+
+
+def test_action_replies_are_validated_as_stock_rasa_does_with_the_schema_compiled_once():
+    result = in_rasa_env(CHECK)
     assert result["installed"]
     assert result["stock"][0] is True and all(isinstance(m, str) for m in result["stock"][1:])
     assert result["cached"] == [*result["stock"], True]  # same verdicts, same messages (Rasa's hint included)
@@ -103,13 +108,7 @@ print(json.dumps({"class": type(store(f"sqlite:///{path}")).__name__, "texts": t
 
 
 def test_the_tracker_store_keeps_conversations_in_sqlite_wal_mode_and_leaves_other_databases_alone(tmp_path):
-    python = Settings.from_env().rasa_bin.parent / "python"
-    done = subprocess.run([str(python), "-c", STORE_CHECK, str(tmp_path / "tracker.db")], cwd=PROJECT_ROOT,
-                          capture_output=True, text=True, timeout=300,
-                          env={"PYTHONPATH": str(PROJECT_ROOT), "TF_CPP_MIN_LOG_LEVEL": "3",
-                               "RASA_TELEMETRY_ENABLED": "false", "SQLALCHEMY_SILENCE_UBER_WARNING": "1"})
-    assert done.returncode == 0, done.stderr[-2000:]
-    result = json.loads(done.stdout.strip().splitlines()[-1])
+    result = in_rasa_env(STORE_CHECK, str(tmp_path / "tracker.db"))
     assert result["class"] == "WALSQLTrackerStore"  # not Rasa's silent in-memory fallback for an unknown type
     assert result["texts"] == ["hello", "where is my order?"]
     assert result["journal"] == "wal"
