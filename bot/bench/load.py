@@ -41,7 +41,7 @@ import yaml
 
 from bot.bench.nlu import BASELINE_PIPELINE, with_seed
 from bot.bench.nlu import run as run_command
-from bot.bench.report import percentile, write_report
+from bot.bench.report import cpu_model, cpu_reference_ms, percentile, write_report
 from bot.settings import PROJECT_ROOT, Settings
 
 TURN_TYPES = ("rule", "form", "knowledge")
@@ -322,7 +322,10 @@ def markdown(flat: dict) -> str:
              "the same domain and data, stock REST channel, in-memory tracker store, the same action server, the "
              "same turns. Latency: request sent to all replies received. Memory: peak resident set size per process "
              "(with its children), sampled every second; the total is the peak of the sum. Every turn of the "
-             f"window is counted. Machine: {flat['machine_note']}.", "",
+             f"window is counted. Machine: {flat['machine_note']}"
+             + (f"; CPU yardstick {flat['cpu_reference_ms']} ms (a fixed single-threaded Python workload, measured "
+                "before the servers start: higher means slower cores)"
+                if "cpu_reference_ms" in flat else "") + ".", "",
              "| | project | plain Rasa |", "|---|---|---|"]
     lines += [f"| {k} | {flat.get(k, '')} | {flat.get('baseline_' + k, 'not run')} |" for k in rows
               if k in flat or "baseline_" + k in flat]
@@ -362,7 +365,10 @@ def main(argv: list[str] | None = None) -> int:
             return 2
     flat: dict = {"customers": args.customers, "duration_s": args.duration,
                   "think_s": f"{args.think[0]:g}-{args.think[1]:g}", "seed": args.seed,
-                  "machine_note": f"{os.cpu_count()} cores, every process on this machine"}
+                  "machine_note": f"{os.cpu_count()} cores ({cpu_model() or 'processor not reported'}), every process "
+                                  "on this machine",
+                  # before anything starts: how fast this machine's cores are, to read the absolute latencies
+                  "cpu_reference_ms": cpu_reference_ms()}
     with tempfile.TemporaryDirectory(prefix="bench-load-") as tmp:
         work = Path(tmp)
         plain = None if args.no_baseline else plain_rasa_model(settings, args.seed, settings.data_dir / "bench")

@@ -23,6 +23,40 @@ def machine() -> str:
     return f"{platform.machine()}, {os.cpu_count()} cores, Python {platform.python_version()}"
 
 
+def cpu_model() -> str:
+    """The processor's name as Linux reports it ('' where /proc/cpuinfo does not say)."""
+    try:
+        for line in Path("/proc/cpuinfo").read_text(encoding="utf-8", errors="replace").splitlines():
+            if line.lower().startswith("model name"):
+                return line.split(":", 1)[1].strip()
+    except OSError:
+        pass
+    return ""
+
+
+def _reference_workload() -> None:
+    total = 0
+    for i in range(200_000):
+        total += i * i % 7
+    words = [f"w{i % 997}" for i in range(50_000)]
+    counts: dict[str, int] = {}
+    for w in words:
+        counts[w] = counts.get(w, 0) + 1
+
+
+def cpu_reference_ms(repeats: int = 7, workload=_reference_workload, clock=time.perf_counter) -> float:
+    """Median milliseconds of a fixed single-threaded Python workload: a yardstick for reading absolute
+    latencies measured on different machines (a slower machine takes longer for the same work)."""
+    if repeats < 1:
+        raise ValueError("repeats must be at least 1")
+    times = []
+    for _ in range(repeats):
+        t0 = clock()
+        workload()
+        times.append((clock() - t0) * 1000)
+    return round(sorted(times)[len(times) // 2], 1)
+
+
 def write_report(name: str, flat: dict, markdown: str, out_dir: Path) -> tuple[Path, Path]:
     out_dir.mkdir(parents=True, exist_ok=True)
     flat = {"generated_at": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()), "machine": machine(), **flat}

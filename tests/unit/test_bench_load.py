@@ -10,6 +10,7 @@ from http.server import BaseHTTPRequestHandler
 import pytest
 
 from bot.bench.load import Result, Run, drive, markdown, script, summarise, think_range, tree_rss_mb
+from bot.bench.report import cpu_reference_ms
 from tests.servers import send_json, serve
 
 
@@ -35,6 +36,19 @@ def test_scores_count_errors_unexpected_replies_and_percentiles_per_type():
             **{f"baseline_{k}": v for k, v in s.items()}, "p95_ratio_non_llm": 1.0}
     text = markdown(flat)
     assert "| p95_ms_non_llm | 96.0 | 96.0 |" in text and "ratio 1.0" in text
+    assert "yardstick" not in text
+    assert "CPU yardstick 41.5 ms" in markdown({**flat, "cpu_reference_ms": 41.5})
+
+
+def test_the_cpu_yardstick_is_the_median_time_of_the_fixed_workload():
+    ticks = iter([0.0, 0.010, 1.0, 1.030, 2.0, 2.020])  # three runs: 10, 30 and 20 ms
+    calls = []
+    assert cpu_reference_ms(3, workload=lambda: calls.append(1), clock=lambda: next(ticks)) == 20.0
+    assert len(calls) == 3
+    real = cpu_reference_ms(3)
+    assert 0 < real < 10_000
+    with pytest.raises(ValueError):
+        cpu_reference_ms(0)
 
 
 def test_think_time_is_a_range_of_seconds():
