@@ -208,6 +208,21 @@ def earlier_baseline(report: Path, flat: dict) -> dict:
     return {**baseline, "baseline_from": source}  # where they were measured, also when reused twice
 
 
+def reusable_baseline(report: Path, flat: dict) -> dict | None:
+    """`earlier_baseline` of the report this run replaces, or None (and why, printed) when there is none to
+    reuse: then the baseline is trained in this run."""
+    try:
+        reused = earlier_baseline(report, flat)
+    except FileNotFoundError:
+        print(f"bench-nlu: no earlier {report.name}; training Rasa's default pipeline too", flush=True)
+        return None
+    except (OSError, ValueError) as exc:
+        print(f"bench-nlu: not reusing the earlier baseline ({exc}); training Rasa's default pipeline too", flush=True)
+        return None
+    print(f"bench-nlu: reusing Rasa's default pipeline's figures ({reused['baseline_from']})", flush=True)
+    return reused
+
+
 def markdown(flat: dict, sweep: list[dict], train: Path, test: Path) -> str:
     keys = [k for k in ("accuracy", "macro_f1", "in_scope_accuracy", "oos_recall", "train_seconds", "parse_p50_ms",
                         "parse_p95_ms") if k in flat]
@@ -246,6 +261,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--baseline-from", type=Path,
                         help="take Rasa's default pipeline's figures from this earlier report (same data and seed) "
                              "instead of training it again")
+    parser.add_argument("--reuse-baseline", action="store_true",
+                        help="reuse Rasa's default pipeline's figures from reports/<name>.json when that report "
+                             "measured the same data and seed; otherwise train it (what `make bench` does)")
     parser.add_argument("--config", type=Path, default=PROJECT_ROOT / "config.yml",
                         help="the project pipeline to measure (default: config.yml)")
     args = parser.parse_args(argv)
@@ -264,12 +282,15 @@ def main(argv: list[str] | None = None) -> int:
                   "test_rows": len(test_rows), "intents": len({i for _, i in train_rows}), "seed": args.seed,
                   "config": str(args.config),
                   "fallback_threshold": threshold}
+    reused: dict | None = None
     if args.baseline_from:
         try:
             reused = earlier_baseline(args.baseline_from, flat)
         except (OSError, ValueError) as exc:
             print(f"bench-nlu: --baseline-from: {exc}", file=sys.stderr)
             return 2
+    elif args.reuse_baseline and not args.no_baseline:
+        reused = reusable_baseline(PROJECT_ROOT / "reports" / f"{args.name}.json", flat)
     with tempfile.TemporaryDirectory(prefix="bench-nlu-") as tmp:
         work = Path(tmp)
         train_file, texts_file = work / "train.yml", work / "texts.json"
@@ -280,7 +301,7 @@ def main(argv: list[str] | None = None) -> int:
         flat.update(summary(predictions, gold, seconds))
         sweep = [{"threshold": t, **metrics(gold, at_threshold(predictions, t))} for t in SWEEP]
         flat["accuracy_without_fallback"] = sweep[0]["accuracy"]
-        if args.baseline_from:
+        if reused is not None:
             flat.update(reused)
         elif not args.no_baseline:
             predictions, seconds = train_and_test("baseline", nlu_config(BASELINE_PIPELINE, args.seed), train_file,

@@ -7,7 +7,7 @@ import pytest
 import yaml
 
 from bot.bench.nlu import (BASELINE_PIPELINE, Progress, at_threshold, earlier_baseline, macro_f1, main, metrics,
-                           nlu_config, nlu_yaml, project_pipeline, read_rows, run)
+                           nlu_config, nlu_yaml, project_pipeline, read_rows, reusable_baseline, run)
 from bot.settings import PROJECT_ROOT
 
 
@@ -112,3 +112,18 @@ def test_bench_nlu_refuses_a_baseline_from_other_data_before_training_anything(t
     earlier.write_text(json.dumps({"train": "other.csv", "baseline_accuracy": 0.8}))
     assert main(["--train", str(train), "--test", str(test), "--baseline-from", str(earlier)]) == 2
     assert "measured other data" in capsys.readouterr().err
+
+
+def test_make_bench_reuses_the_replaced_report_s_baseline_only_when_it_measured_the_same_data(tmp_path, capsys):
+    flat = {"train": "train.csv", "test": "dev.csv", "train_rows": 10, "test_rows": 4, "intents": 2, "seed": 42}
+    report = tmp_path / "nlu.json"
+    assert reusable_baseline(report, flat) is None
+    assert "no earlier nlu.json; training" in capsys.readouterr().out
+    report.write_text(json.dumps({**flat, "generated_at": "2026-11-25T00:30:22Z", "baseline_accuracy": 0.8}))
+    assert reusable_baseline(report, flat) == {"baseline_accuracy": 0.8,
+                                               "baseline_from": "nlu.json, generated 2026-11-25T00:30:22Z"}
+    assert "reusing Rasa's default pipeline's figures (nlu.json, generated 2026-11-25T00:30:22Z)" in capsys.readouterr().out
+    assert reusable_baseline(report, {**flat, "train_rows": 11}) is None
+    assert "not reusing the earlier baseline (" in capsys.readouterr().out
+    report.write_text("{not json")
+    assert reusable_baseline(report, flat) is None
