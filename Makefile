@@ -31,7 +31,7 @@ STORE_DATA    := knowledge/catalog/products.json knowledge/store/customers.json 
 
 .PHONY: help setup run test validate test-rasa test-py train index store sentiment-model handoff-db agent freeze \
 	demo-data clean \
-	bench-kb bench-rec bench-sentiment bench-escalation bench-nlu bench-load bench-report bench llm-qwen
+	bench-kb bench-rec bench-sentiment bench-escalation bench-nlu bench-load bench-report bench-args bench llm-qwen
 
 help:
 	@echo "make run    set up what is missing, then start Concierge (chat on http://localhost:8080, agent console on :8090)"
@@ -175,14 +175,16 @@ bench-report: | $(VENV)/.installed
 	MPLBACKEND=Agg $(PY) -m bot.bench.summary
 
 # Every benchmark in sequence (one heavy job at a time on 2 cores), then the summary. Rasa's default pipeline
-# on BANKING77 and CLINC150 (2-3 hours on 2 cores; it does not read config.yml) is reused from the committed
+# on BANKING77 and CLINC150 (1.5-2.5 hours on 2 cores; it does not read config.yml) is reused from the committed
 # reports when they measured the same data and seed; BASELINES=train trains it again in this run.
 BASELINES ?= reuse
-bench: setup
+BENCH_NLU_BASELINE = $(if $(filter train,$(BASELINES)),,REUSE_BASELINE=1)
+bench-args:  # before setup, so a wrong value costs nothing
 	@case "$(BASELINES)" in reuse|train) ;; *) echo "error: BASELINES is reuse or train, not '$(BASELINES)'" >&2; exit 2;; esac
-	$(MAKE) --no-print-directory bench-nlu $(if $(filter train,$(BASELINES)),,REUSE_BASELINE=1)
+bench: bench-args setup
+	$(MAKE) --no-print-directory bench-nlu $(BENCH_NLU_BASELINE)
 	$(MAKE) --no-print-directory bench-nlu TRAIN=../shared/datasets/clinc150/train.csv \
-	  TEST=../shared/datasets/clinc150/dev.csv NLU_REPORT=nlu_clinc150 $(if $(filter train,$(BASELINES)),,REUSE_BASELINE=1)
+	  TEST=../shared/datasets/clinc150/dev.csv NLU_REPORT=nlu_clinc150 $(BENCH_NLU_BASELINE)
 	$(MAKE) --no-print-directory bench-kb
 	$(MAKE) --no-print-directory bench-rec
 	$(MAKE) --no-print-directory bench-sentiment
