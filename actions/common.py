@@ -13,3 +13,12 @@ class UsesServices:
     @property
     def services(self) -> Services:
         return self._services or get_services()
+
+
+def latest_metadata(tracker) -> dict:
+    """What the channel sent with the customer's latest message (the widget's `product_id` for "Ask about this")."""
+    for event in reversed(tracker.events):
+        if event.get("event") == "user":
+            metadata = event.get("metadata")
+            return metadata if isinstance(metadata, dict) else {}
+    return {}

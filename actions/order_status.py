@@ -41,6 +41,7 @@ class ActionCheckOrderStatus(UsesServices, Action):
         result = self.services.orders.lookup(order_id, email)
         if not result.found:
             dispatcher.utter_message(response="utter_order_not_found", order_id=order_id or "")
-            return [SlotSet("order_id", None), SlotSet("email", None)]
+            # the order number is kept: a corrected e-mail address alone runs the look-up again
+            return [SlotSet("email", None)]
         dispatcher.utter_message(response=result.order.response, **result.order.template_vars)
         return [SlotSet("order_id", None), SlotSet("order_total", result.order.total)]

@@ -24,7 +24,9 @@ class ActionRecommendProducts(UsesServices, Action):
                                        tracker.get_slot("shopping_request"), tracker.get_slot("shown_products"),
                                        refine, customer=tracker.get_slot("email"))
         recs = turn.recommendations
-        events = [SlotSet("shopping_request", turn.state), SlotSet("shown_products", turn.shown)]
+        # a new carousel: "it" is no longer the product talked about before
+        events = [SlotSet("shopping_request", turn.state), SlotSet("shown_products", turn.shown),
+                  SlotSet("product_in_view", None)]
         if recs.clarify:
             dispatcher.utter_message(response="utter_ask_shopping_details")
         elif not recs.items:

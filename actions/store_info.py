@@ -29,6 +29,8 @@ class ActionAnswerQuestion(UsesServices, Action):
                                          previous_user_texts(tracker), tracker.sender_id)
         if answer.found:
             dispatcher.utter_message(text=answer.text, json_message=answer.payload())
+            for part in answer.unanswered:  # a message with several questions: say which one has no answer
+                dispatcher.utter_message(response="utter_knowledge_part_not_found", question=part)
         elif answer.reason == "knowledge_unavailable":
             dispatcher.utter_message(response="utter_knowledge_unavailable")
         else:

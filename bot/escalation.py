@@ -40,6 +40,7 @@ class EscalationConfig:
     weight_waiting: float
     repetition_similarity: float  # word overlap with an earlier message that counts as asking again
     cooldown_turns: int  # after a handoff ends, only an explicit request or a sensitive topic escalates for this long
+    neutral_intents: tuple[str, ...]  # messages of these intents (an order number, an e-mail address) carry no mood
     human_intents: tuple[str, ...]
     human_intent_confidence: float
     human_patterns: tuple[str, ...]
@@ -66,8 +67,8 @@ class EscalationConfig:
         unknown, missing = sorted(set(values) - known), sorted(known - set(values))
         if unknown or missing:
             raise ValueError(f"escalation settings: unknown {unknown or 'none'}, missing {missing or 'none'}")
-        for key in ("human_intents", "human_patterns", "threat_patterns", "again_patterns", "waiting_patterns",
-                    "profanity", "failure_markers"):
+        for key in ("human_intents", "neutral_intents", "human_patterns", "threat_patterns", "again_patterns",
+                    "waiting_patterns", "profanity", "failure_markers"):
             if key in values:
                 values[key] = tuple(values[key])
         if "sensitive" in values:
@@ -226,7 +227,9 @@ def turns_from_events(events: list[dict], cfg: EscalationConfig) -> tuple[list[T
             parse = e.get("parse_data") or {}
             intent = parse.get("intent") or {}
             sentiment = parse.get("sentiment") or {}
-            turns.append({"text": e.get("text") or "", "sentiment": float(sentiment.get("intensity", 0.0) or 0.0),
+            neutral = intent.get("name") in cfg.neutral_intents  # "wrong.person@example.com" is not an emotion
+            turns.append({"text": e.get("text") or "",
+                          "sentiment": 0.0 if neutral else float(sentiment.get("intensity", 0.0) or 0.0),
                           "intent": intent.get("name"), "intent_confidence": float(intent.get("confidence") or 0.0),
                           "bot_failed": intent.get("name") in cfg.failure_markers})
             since = None if since is None else since + 1

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 from functools import cached_property, lru_cache
+from pathlib import Path
 
 from bot.answers.gaps import JsonlGapLog
 from bot.answers.grounding import GroundingConfig
@@ -9,6 +10,8 @@ from bot.answers.service import AnswerService
 from bot.knowledge.chroma_index import ChromaIndex
 from bot.knowledge.embeddings import SentenceTransformerEmbedder
 from bot.knowledge.retriever import HybridRetriever
+from bot.knowledge.lexical import terms
+from bot.knowledge.spelling import wordpiece_words
 from bot.escalation import EscalationConfig
 from bot.handoff.service import HandoffPolicy, HandoffService
 from bot.handoff.store import SqlHandoffStore
@@ -16,6 +19,7 @@ from bot.llm.base import ChatModel
 from bot.orders.service import OrderService
 from bot.recommend.catalog import load_products
 from bot.recommend.personal import Personaliser
+from bot.recommend.preferences import CATEGORY_WORDS
 from bot.recommend.questions import ProductQuestions
 from bot.recommend.reasons import ReasonWriter
 from bot.recommend.service import RecommendationService
@@ -54,7 +58,14 @@ class Services:
 
     @cached_property
     def retriever(self) -> HybridRetriever:
-        return HybridRetriever(self.embedder, self.kb_index, candidates=self.settings.kb_candidates)
+        return HybridRetriever(self.embedder, self.kb_index, candidates=self.settings.kb_candidates,
+                               general_words=self.general_words)
+
+    @cached_property
+    def general_words(self) -> list[str]:
+        """English words the spelling pass knows besides the store's own: the embedding model's vocabulary."""
+        vocab = Path(self.settings.embedding_model) / "vocab.txt"
+        return wordpiece_words(vocab) if vocab.is_file() else []
 
     @cached_property
     def catalog_index(self) -> ChromaIndex:
@@ -112,14 +123,19 @@ class Services:
     @cached_property
     def grounding(self) -> GroundingConfig:
         s = self.settings
-        return GroundingConfig(min_score=s.kb_min_score, min_term_support=s.kb_support_min)
+        # the store's product types ("boots", "jacket") may stand beside a policy question without the policy
+        # naming them: "can I return boots I bought 6 weeks ago?"
+        kinds = frozenset(t for p in load_products(s.catalog_file) for t in terms(p["category"].replace("-", " ")))
+        words = frozenset(t for names in CATEGORY_WORDS.values() for name in names for t in terms(name))
+        return GroundingConfig(min_score=s.kb_min_score, min_term_support=s.kb_support_min,
+                               min_evidence_score=s.kb_min_evidence_score, generic_terms=kinds | words)
 
     @cached_property
     def answers(self) -> AnswerService:
         s = self.settings
         return AnswerService(self.retriever, self.grounding, chat_model=self.chat_model,
                              gaps=JsonlGapLog(s.knowledge_gaps_path), top_k=s.kb_top_k, max_chars=s.kb_max_answer_chars,
-                             embedder=self.embedder)
+                             embedder=self.embedder, speller=self.retriever.correct_spelling)
 
 
 @lru_cache(maxsize=1)

@@ -54,6 +54,7 @@ class Settings:
     kb_max_answer_chars: int
     kb_candidates: int
     kb_support_min: float
+    kb_min_evidence_score: float  # the best evidence sentence's term share + cosine must reach this to answer
     rec_min_similarity: float  # a request with no constraints matching no product this well gets a question
     rec_llm_reasons: bool  # the chat model phrases recommendation reasons (checked against the product data)
     rec_llm_reasons_top: int  # how many of the recommendations, from the first, it phrases
@@ -150,10 +151,11 @@ class Settings:
             catalog_collection=get("CATALOG_COLLECTION", "store_catalog"),
             embedding_model=get("EMBEDDING_MODEL", "") or _packaged_embedding_model(),
             kb_top_k=int(number("KB_TOP_K", "4", int)),
-            kb_min_score=float(number("KB_MIN_SCORE", "0.4", float)),
+            kb_min_score=float(number("KB_MIN_SCORE", "0.3", float)),
             kb_max_answer_chars=int(number("KB_MAX_ANSWER_CHARS", "700", int)),
             kb_candidates=int(number("KB_CANDIDATES", "20", int)),
             kb_support_min=float(number("KB_SUPPORT_MIN", "0.7", float)),
+            kb_min_evidence_score=float(number("KB_MIN_EVIDENCE_SCORE", "0.0", float)),
             rec_min_similarity=float(number("REC_MIN_SIMILARITY", "0.35", float)),
             rec_llm_reasons=flag("REC_LLM_REASONS", "false"),
             rec_llm_reasons_top=int(number("REC_LLM_REASONS_TOP", "2", int)),

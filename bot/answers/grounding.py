@@ -11,20 +11,30 @@ from dataclasses import dataclass, field
 from typing import Callable
 
 from bot.knowledge.documents import split_sentences
-from bot.knowledge.lexical import WORD_RE, stem, terms
+from bot.knowledge.lexical import STOPWORDS, WORD_RE, stem, terms
 from bot.knowledge.retriever import Passage
 
 
 @dataclass(frozen=True)
 class GroundingConfig:
     min_score: float = 0.4  # relevance gate on the re-ranked score (calibrated: make calibrate-kb)
-    passage_margin: float = 0.08  # second passage used as evidence when within this of the best
+    evidence_passages: int = 4  # the sentences of this many retrieved passages compete to answer
+    passage_weight: float = 0.5  # x the passage's retrieval score, added to each of its sentences' own score
     max_evidence_sentences: int = 3
     max_evidence_chars: int = 500
+    min_evidence_score: float = 0.0  # the best evidence sentence's own score (term share + cosine) must reach this
+    min_word_similarity: float = 0.6  # a question word missing from the evidence counts as covered from this cosine
+    generic_terms: frozenset = frozenset()  # more words a question may use that no evidence needs to contain
+    topic_tries: int = 3  # passages tried in turn while the chosen evidence is off the question's topic
+    confident_score: float = 0.5  # from this passage score, one question word the evidence lacks is tolerated
+
+    def on_topic(self, missing: list[str], passage_score: float, names: list[str] = ()) -> bool:
+        """The evidence is about what was asked: every topic word of the question is covered, or the passage is a
+        confident match and only one word is not, and that word is not a name (a place, a brand, a company)."""
+        return not missing or (len(missing) == 1 and passage_score >= self.confident_score and not names)
     min_relative_overlap: float = 0.6  # evidence sentences score at least this share of the best one
     min_sentence_similarity: float = 0.35  # a sentence with no word of the question counts from this cosine
     min_term_support: float = 0.7  # share of a generated sentence's content terms found in the evidence
-    number_source_similarity: float = 0.75  # numbers must come from evidence sentences this close to the best match
 
 
 # --- follow-ups -------------------------------------------------------------------
@@ -33,6 +43,11 @@ FOLLOW_UP_RE = re.compile(
     r"^\s*(and|or|also|but|so|what about|how about|same for|what if|then|for|with|in|on|via|by|"
     r"is that|does that|does it|is it|can i|can it|and if)\b", re.I)
 REFERRING_RE = re.compile(r"\b(it|that|this|they|them|those|these|one|ones|there|same)\b", re.I)
+
+
+def refers_back(question: str) -> bool:
+    """A short message that points at something said before: "how long does it take?"."""
+    return len(terms(question)) <= 3 and bool(REFERRING_RE.search(question))
 
 
 def resolve_follow_up(question: str, previous_questions: list[str]) -> str:
@@ -47,6 +62,31 @@ def resolve_follow_up(question: str, previous_questions: list[str]) -> str:
     if FOLLOW_UP_RE.match(question) and len(terms(question)) <= 6 or short and REFERRING_RE.search(question):
         return f"{previous} {question}"
     return question
+
+
+# --- questions in one message ---------------------------------------------------------
+
+QUESTION_START = (r"how|what|whats|what's|when|where|which|who|why|can|could|do|does|did|is|are|will|would|should|"
+                  r"may|shall|am|have|has")
+PART_JOIN_RE = re.compile(rf"(?:,\s*|\s+)(?:and|also|plus|and also)\s+(?=(?:{QUESTION_START})\b)", re.I)
+PART_LEAD_RE = re.compile(r"^\s*(?:and|also|plus|oh|ok|okay|and also|another question|one more thing)[,:]?\s+", re.I)
+MAX_PARTS = 3
+
+
+def split_questions(text: str) -> list[str]:
+    """'Which payment methods do you accept? Can I pay with Klarna?' -> two questions; so is 'how long do
+    refunds take and can I return socks?'. A part with fewer than two content terms ("thanks!", "hi") is not a
+    question of its own; at most `MAX_PARTS` parts."""
+    parts: list[str] = []
+    for sentence in split_sentences(text):
+        for piece in PART_JOIN_RE.split(sentence):
+            piece = PART_LEAD_RE.sub("", piece).strip(" ,;")
+            if piece:
+                parts.append(piece)
+    questions = [p for p in parts if len(terms(p)) >= 2]
+    if len(questions) <= 1:
+        return [text]
+    return questions[:MAX_PARTS]
 
 
 # --- prompt injection -------------------------------------------------------------
@@ -71,6 +111,7 @@ class Evidence:
     sentences: list[str]  # in document order; the extractive answer
     passages: list[Passage]  # the cited passages
     computed: list[str] = field(default_factory=list)  # facts computed in Python (day counts)
+    score: float = 0.0  # how well the best sentence answers the question (term share + cosine)
 
     @property
     def facts(self) -> list[str]:
@@ -84,39 +125,89 @@ def _overlap(question_terms: set[str], sentence: str) -> float:
 
 def select_evidence(question: str, passages: list[Passage], cfg: GroundingConfig,
                     similarity: Callable[[list[str]], list[float]] | None = None) -> Evidence:
-    """The sentences of the best passage(s) that answer the question, injection-looking ones dropped.
+    """The sentences that answer the question, from the one passage that holds the best of them; injection-looking
+    sentences are dropped.
 
-    A sentence scores its share of the question's terms plus, when `similarity` is given (the cosine of
-    each sentence to the question), that cosine: "bitcoin" finds "cryptocurrencies"."""
+    Every sentence of the retrieved passages is scored on its own: its share of the question's terms, plus, when
+    `similarity` is given, the cosine of the sentence (led by its section heading) to the question ("bitcoin"
+    finds "cryptocurrencies"), plus `passage_weight` x its passage's retrieval score. So the sentence that answers
+    the question decides the passage, not a section title or a product word that happens to match ("return ...
+    boots" is the return window, not boot care). The evidence is that sentence and the sentences of its passage
+    that score nearly as well."""
     if not passages:
         return Evidence([], [])
-    best = passages[0]
-    used = [best] + [p for p in passages[1:2] if p.score >= cfg.min_score and best.score - p.score <= cfg.passage_margin
-                     and p.source == best.source]
+    pool = passages[: cfg.evidence_passages]
     q = set(terms(question))
-    found = [(rank, pos, s) for rank, p in enumerate(used) for pos, s in enumerate(split_sentences(p.text))
+    found = [(rank, pos, s) for rank, p in enumerate(pool) for pos, s in enumerate(split_sentences(p.text))
              if not looks_like_injection(s)]
-    cosines = similarity([s for _, _, s in found]) if similarity and found else [0.0] * len(found)
-    candidates: list[tuple[float, int, int, str]] = []  # (score, passage rank, position, sentence)
+    if not found:
+        return Evidence([], [pool[0]])
+    led = [f"{pool[rank].section}: {s}" if pool[rank].section else s for rank, _, s in found]
+    cosines = similarity(led) if similarity else [0.0] * len(found)
+    scored: list[tuple[float, float, int, int, str]] = []  # (choice score, own score, rank, position, sentence)
     for (rank, pos, s), cos in zip(found, cosines):
         overlap = _overlap(q, s)
-        relevant = overlap > 0 or cos >= cfg.min_sentence_similarity
-        candidates.append((overlap + cos if relevant else 0.0, rank, pos, s))
-    if not candidates:
-        return Evidence([], used)
-    ranked = sorted(candidates, key=lambda c: (-c[0], c[1], c[2]))
-    top = ranked[0][0]
-    chosen = [c for c in ranked if c[0] > 0 and c[0] >= cfg.min_relative_overlap * top][: cfg.max_evidence_sentences]
-    if not chosen:  # nothing relates on its own: the passage's opening is its summary
-        chosen = sorted(candidates, key=lambda c: (c[1], c[2]))[:2]
-    chosen.sort(key=lambda c: (c[1], c[2]))
+        own = overlap + cos if overlap > 0 or cos >= cfg.min_sentence_similarity else 0.0
+        scored.append((own + cfg.passage_weight * pool[rank].score if own else 0.0, own, rank, pos, s))
+    best = max(scored, key=lambda c: (c[0], -c[2], -c[3]))
+    if best[0] <= 0:  # nothing relates on its own: the best passage's opening is its summary
+        opening = [c for c in scored if c[2] == 0][:2]
+        return Evidence([c[4] for c in opening], [pool[0]], score=0.0)
+    rank = best[2]
+    same = sorted((c for c in scored if c[2] == rank and c[1] > 0 and c[1] >= cfg.min_relative_overlap * best[1]),
+                  key=lambda c: -c[1])[: cfg.max_evidence_sentences]
+    same.sort(key=lambda c: c[3])
     out: list[str] = []
-    for c in chosen:
-        if out and len(" ".join(out + [c[3]])) > cfg.max_evidence_chars:
+    for c in same:
+        if out and len(" ".join(out + [c[4]])) > cfg.max_evidence_chars:
             break
-        out.append(c[3])
-    cited = [p for rank, p in enumerate(used) if any(c[1] == rank for c in chosen)]
-    return Evidence(out, cited or [best])
+        out.append(c[4])
+    return Evidence(out, [pool[rank]], score=round(best[1], 4))
+
+
+# --- does the evidence answer what was asked? --------------------------------------------------
+
+# words of the question's form, not of its topic: an answer need not contain them ("how long", "can I", "do you
+# offer"); and the names of regions the pages spell out
+QUESTION_FORM_TERMS = frozenset(terms(
+    "long much many often soon quickly fast can could use used offer offers take takes give get happen happens "
+    "still already must minimum maximum amount two one send sent add pay paid bought buy ago week weeks day days "
+    "month months year years time times whats what's something anything possible way able allowed work works "
+    "kind sort type go going come comes need needs want wanted make made happen tell know sure ok okay really "
+    "hey hi hello please thanks ask asking question questions wondering idea wait actually btw quick quickly um oh "
+    "so well just also policy policies rule rules info information detail details exactly general generally "
+    "usually normally typically currently right now today option options"))
+PRICE_TERMS = frozenset(terms("cost costs price prices fee fees charge charges expensive cheap much"))
+REGION_ALIASES = {"uk": ("united", "kingdom"), "us": ("united", "states"), "usa": ("united", "states"),
+                  "eu": ("european", "union"), "america": ("united", "states")}
+
+
+def names_in(question: str, words: list[str]) -> list[str]:
+    """The `words` written with a capital inside the question ("a store in Chicago"): names, never tolerated."""
+    return [w for w in words if re.search(rf"(?<=[\w,;:]\s)\b{re.escape(w.capitalize())}\b", question)]
+
+
+def uncovered_words(question: str, evidence: list[str], generic: frozenset = frozenset()) -> list[str]:
+    """Words of the question whose topic the evidence never mentions: "Chicago" in "do you have a store in
+    Chicago?" when the evidence is about the Portland store. Question-form words, `generic` words (the store's
+    product types), numbers, and words the evidence has in another form ("complain" / "complaints") are covered."""
+    cover: set[str] = set()
+    for text in evidence:
+        cover.update(terms(text))
+    if any("$" in text for text in evidence):  # an amount answers "how much", "what does it cost"
+        cover.update(PRICE_TERMS)
+    out = []
+    for word in dict.fromkeys(WORD_RE.findall(question.lower().replace("’", "'"))):
+        t = stem(word)
+        if word in STOPWORDS or t in QUESTION_FORM_TERMS or word in QUESTION_FORM_TERMS or t in generic or \
+                t.isdigit() or t in cover:
+            continue
+        if word in REGION_ALIASES and all(w in cover for w in terms(" ".join(REGION_ALIASES[word]))):
+            continue
+        if len(t) >= 5 and any(len(c) >= 5 and (c.startswith(t[:5]) or t.startswith(c[:5])) for c in cover):
+            continue
+        out.append(word)
+    return out
 
 
 # --- computed facts ----------------------------------------------------------------
@@ -159,8 +250,7 @@ def window_facts(question: str, evidence_sentences: list[str]) -> list[str]:
 
 NUMBER_RE = re.compile(r"\d+(?:[.,]\d+)*")
 NEGATION_RE = re.compile(r"\b(not|no|never|cannot|can't|won't|don't|doesn't|isn't|aren't|wasn't|nor|none|"
-                         r"without|unable)\b|n't\b", re.I)
-POLARITY_TERMS = frozenset({"can", "cannot", "not", "no", "only", "never"})
+                         r"nothing|nobody|neither|without|unable)\b|n't\b", re.I)
 PROPER_RE = re.compile(r"(?<![.!?]\s)(?<!^)\b([A-Z][a-z]{2,})\b")
 COMMON_CAPITALISED = frozenset("yes no sorry hi hello thanks thank unfortunately however please you we our your "
                                "the this that these there here it if for and but also of course sure great".split())
@@ -180,83 +270,178 @@ def numbers(text: str) -> set[str]:
     return found
 
 
-CONTEXT_SKIP = frozenset("a an the it its that this is are was be been of to for and or at in on with your our you "
-                         "we they us just about than".split())
-
-
-def number_contexts(sentence: str, width: int = 6) -> list[tuple[str, set[str]]]:
-    """Each number with the words before it in its clause: "below that it costs $14.95" ->
-    ("14.95", {"below", "cost"}). Those that the evidence uses must stand beside the same number there,
-    so "Trail Club members can return items within 30 days" fails when members get 60."""
-    out = []
-    for clause in re.split(r"[;,:]", sentence):
-        for m in NUMBER_RE.finditer(clause):
-            words = [stem(w) for w in WORD_RE.findall(NUMBER_RE.sub(" ", clause[: m.start()]).lower())]
-            before = [w for w in words if w not in CONTEXT_SKIP][-width:]
-            out.extend((n, set(before)) for n in numbers(m.group(0)))
-    return out
-
-
 @dataclass(frozen=True)
 class Faithfulness:
     supported: bool
     problems: list[str]  # one line per unsupported sentence: what was wrong
 
 
+MODAL_RE = re.compile(r"\b(only|always|never|must|may|might|free|guaranteed|all|every|any|each|whole)\b")
+STATEMENT_RE = re.compile(r";|,\s+(?:and|but|so|while|or|including)\s+")
+UNIT_WORDS = frozenset(terms("day days business week weeks month months year years hour hours minute minutes pm am "
+                             "cm inch inches point points percent dollar dollars"))
+# a condition a statement holds under: "within the United States", "on orders of $75 or more", "before 2 pm"
+CONDITION_RE = re.compile(r"\b(within|over|under|below|above|before|after|except|unless|if|when|between|"
+                          r"on orders (?:of|over|between)|for orders|in the contiguous|while|paid (?:with|by)|marked|"
+                          r"on (?:a )?business days?|that have been|that has been)\s*((?:(?!\b(?:is|are|was|costs?|"
+                          r"takes?|ships?|gets?|can|must|will|has|have|for|leave|arrives?|on|within|before|after|"
+                          r"while|if|when|unless|except|over|under)\b)[^,;.])*)", re.I)
+MAX_CONDITION_TERMS = 5
+CLAUSE_RE = re.compile(r";|,\s+(?:and|but|so|or|including)\s+|\.\s+|\s+and\s+(?=(?:is|are|can|ship|arrive)\w*)")
+
+
+# words a faithful restatement may add to the evidence's own
+CHAT_TERMS = frozenset(terms(
+    "yes sorry unfortunately please note happy glad help just simply also however course sure great good thanks "
+    "thank certainly absolutely indeed currently then there here way able usually normally typically generally "
+    "your you our we us it its they them this that these those another"))
+
+
+def number_neighbours(text: str, width: int = 1) -> list[tuple[str, list[str]]]:
+    """Each number with the `width` content terms just before it in its clause: "US men's 9 and UK 8" ->
+    [("9", ["men"]), ("8", ["uk"])]. A restatement must put a number beside a word the evidence puts beside it."""
+    out = []
+    for clause in re.split(r"[;,:(]", text):
+        for m in NUMBER_RE.finditer(clause):
+            words = [w for w in terms(NUMBER_RE.sub(" ", clause[: m.start()])) if not w.isdigit()]
+            for n in numbers(m.group(0)):
+                out.append((n, words[-width:]))
+    return out
+
+
+def number_units(text: str) -> set[tuple[str, str]]:
+    """Each number with its unit: "$75" -> ("75", "$"), "30 days" -> ("30", "day"), "15%" -> ("15", "%")."""
+    out = set()
+    for m in re.finditer(r"(\$|£|€)?\s?(\d+(?:[.,]\d+)*)(?:\s?(%|°C))?(?:[- ](\w+))?", text):
+        for n in numbers(m.group(2)):
+            if m.group(1) or m.group(3):
+                out.add((n, m.group(1) or m.group(3)))
+            elif m.group(4) and stem(m.group(4).lower()) in UNIT_WORDS:
+                out.add((n, stem(m.group(4).lower())))
+            else:
+                out.add((n, ""))
+    return out
+
+
+def conditions(sentence: str, about: set[str]) -> list[set[str]]:
+    """The content terms of each condition (see CONDITION_RE) of the clauses of `sentence` that share at least two
+    terms with `about` (the statement that restates it): "free on orders of $75 or more; below that it costs
+    $6.95" -> the first clause's condition for a statement about free shipping."""
+    clauses = [(c, sum(_same(t, set(terms(c))) for t in about)) for c in CLAUSE_RE.split(sentence)]
+    best = max((n for _, n in clauses), default=0)
+    out = []
+    for clause, n in clauses:
+        if n >= 2 and n == best:  # the clause it restates
+            out.extend(t for t in (set(terms(m.group(2) if m.group(2).strip() else m.group(1))[:MAX_CONDITION_TERMS])
+                                   for m in CONDITION_RE.finditer(clause)) if t)
+    return out
+
+
 def check_faithfulness(answer: str, evidence: list[str], cfg: GroundingConfig) -> Faithfulness:
-    """Every sentence of `answer` must be supported by `evidence`: its numbers appear there, stated by the
-    sentences it restates and with the same words just before them; its names are there; most of its
-    content terms are there; and it is negated only where the sentence it restates is."""
-    evidence_text = " ".join(evidence)
+    """Every sentence of `answer` must restate one statement of the evidence (a sentence, or one clause of it), not
+    words pooled from several:
+
+    - its numbers, with their units and the words beside them, are that statement's;
+    - its names (capitalised words) are that statement's;
+    - its content terms are that statement's: at least `min_term_support` of them, none taken from another evidence
+      statement (a subject or an object from elsewhere: "waterproof" replaced by "down", the Canada price given to
+      the United States), and none that the evidence does not have beyond a few conversational words;
+    - it is negated, and says "only", "all", "never", "free"..., only where that statement does;
+    - it keeps the conditions that statement states ("within the United States", "on orders of $75 or more",
+      "while the order is processing")."""
     if not answer.strip():
         return Faithfulness(False, ["empty answer"])
-    ev_numbers = numbers(evidence_text)
-    ev_terms = set(terms(evidence_text))
-    ev_words = {w.lower() for w in re.findall(r"[A-Za-z]+", evidence_text)}
-    ev_sentences = [(set(terms(s)), bool(NEGATION_RE.search(s)), numbers(s)) for s in evidence] or [(set(), False, set())]
-    ev_stems = [{stem(w) for w in WORD_RE.findall(s.lower())} for s in evidence] or [set()]
-    all_stems = set().union(*ev_stems)
-    problems = []
     if PROMPT_ECHO_RE.search(answer):
         return Faithfulness(False, [f"echoes the prompt: {answer[:80]}"])
+    statements = [(st, _content(st), e) for e in evidence if e.strip() for st in _statements(e)]
+    if not statements:
+        return Faithfulness(False, ["no evidence"])
+    ev_numbers = numbers(" ".join(evidence))
+    ev_terms = set().union(*(t for _, t, _ in statements))
+    problems = []
     for sentence in split_sentences(answer):
-        s_terms = set(terms(sentence))
         invented = numbers(sentence) - ev_numbers
         if invented:
             problems.append(f"numbers not in the evidence {sorted(invented)}: {sentence}")
             continue
-        names = {n.lower() for n in PROPER_RE.findall(sentence)} - ev_words - COMMON_CAPITALISED
-        if names:
-            problems.append(f"names not in the evidence {sorted(names)}: {sentence}")
+        s_terms = _content(sentence)
+        if not s_terms:
             continue
-        if s_terms:
-            support = len(s_terms & ev_terms) / len(s_terms)
-            if support < cfg.min_term_support:
-                problems.append(f"only {support:.0%} of the terms are in the evidence: {sentence}")
-                continue
-            # the evidence sentence it restates: most similar by Jaccard, ignoring modal and negation words
-            core = s_terms - POLARITY_TERMS
-            similarity = [len(e[0] & core) / (len((e[0] - POLARITY_TERMS) | core) or 1) for e in ev_sentences]
-            best = max(range(len(ev_sentences)), key=similarity.__getitem__)
-            if bool(NEGATION_RE.search(sentence)) != ev_sentences[best][1]:
-                problems.append(f"negation differs from the evidence: {sentence}")
-                continue
-            # numbers must come from the sentences it restates, not from elsewhere in the evidence
-            # ("below $75 it costs $14.95" when $14.95 is the price for Canada)
-            near = set().union(*(e[2] for e, sim in zip(ev_sentences, similarity)
-                                 if sim >= cfg.number_source_similarity * similarity[best]))
-            moved = numbers(sentence) - near
-            if moved:
-                problems.append(f"numbers taken from another statement {sorted(moved)}: {sentence}")
-                continue
-            # a word just before the number that the evidence uses, but never beside that number
-            misplaced = [n for n, context in number_contexts(sentence)
-                         if any(w in all_stems and not any(n in e[2] and w in words
-                                                          for e, words in zip(ev_sentences, ev_stems))
-                                for w in context)]
-            if misplaced:
-                problems.append(f"numbers stated about something else {misplaced}: {sentence}")
+        # the statement it restates: the one that holds most of its terms (ties: the shorter one)
+        source, e_terms, whole = max(statements, key=lambda x: (_shared(s_terms, x[1]), -len(x[1])))
+        problem = _restates(sentence, s_terms, source, e_terms, whole, ev_terms, cfg)
+        if problem:
+            problems.append(f"{problem}: {sentence}")
     return Faithfulness(not problems, problems)
+
+
+def _statements(sentence: str) -> list[str]:
+    """A sentence, and its clauses when it joins several (";", ", and", ", but", ", including", ", or")."""
+    parts = [p.strip() for p in STATEMENT_RE.split(sentence) if p.strip()]
+    return [sentence] + (parts if len(parts) > 1 else [])
+
+
+def _content(text: str) -> set[str]:
+    """Content terms, without negation words (checked on their own) and the conversational words a restatement
+    may add."""
+    return {t for t in terms(text) if not NEGATION_RE.fullmatch(t) and t not in CHAT_TERMS}
+
+
+def _same(term: str, pool: set[str]) -> bool:
+    """`term` is in `pool`, or a form of a word there ("combine" / "combined", "change" / "changed")."""
+    return term in pool or (len(term) >= 4 and any(len(p) >= 4 and (p.startswith(term) or term.startswith(p))
+                                                   for p in pool))
+
+
+def _shared(s_terms: set[str], e_terms: set[str]) -> int:
+    return sum(_same(t, e_terms) for t in s_terms)
+
+
+def _restates(sentence: str, s_terms: set[str], source: str, e_terms: set[str], whole: str, ev_terms: set[str],
+              cfg: GroundingConfig) -> str | None:
+    """Why `sentence` does not restate `source` (a statement of the evidence sentence `whole`) faithfully, or None."""
+    allowed = PRICE_TERMS if "$" in source else frozenset()  # "costs $7.95" restates "a fee of $7.95"
+    support = _shared(s_terms, e_terms) / len(s_terms)
+    if support < cfg.min_term_support:
+        return f"only {support:.0%} of the terms are in one evidence statement"
+    others = sorted(t for t in s_terms if not _same(t, e_terms) and t not in allowed)
+    borrowed = [t for t in others if _same(t, ev_terms)]
+    if borrowed:
+        return f"words taken from another statement {borrowed}"
+    if others:
+        return f"words the evidence does not have {others}"
+    moved = sorted(n for n, _ in number_units(sentence) if n not in numbers(source))
+    if moved:
+        return f"numbers taken from another statement {moved}"
+    source_units = number_units(source)
+    units = sorted(f"{n}{u}" for n, u in number_units(sentence) if u and (n, u) not in source_units)
+    if units:
+        return f"numbers with another unit {units}"
+    near: dict[str, set[str]] = {}
+    nearest: dict[str, set[str]] = {}
+    for m, ws in number_neighbours(whole, 8):
+        near.setdefault(m, set()).update(ws)
+        nearest.setdefault(m, set()).update(ws[-1:])
+    # a number the evidence states beside words must stand beside one of them, and not beside the word another
+    # number stands next to ("US men's 9", not "US men's 8"); one it lists on its own ("boots, $119.99") may go anywhere
+    misplaced = [n for n, before in number_neighbours(sentence) if before and near.get(n) and (
+        before[0] not in near[n] or (before[0] not in nearest[n]
+                                     and any(before[0] in w for m, w in nearest.items() if m != n)))]
+    if misplaced:
+        return f"numbers stated about something else {misplaced}"
+    names = {n.lower() for n in PROPER_RE.findall(sentence)} - {w.lower() for w in re.findall(r"[A-Za-z]+", whole)} \
+        - COMMON_CAPITALISED
+    if names:
+        return f"names not in the evidence sentence {sorted(names)}"
+    if bool(NEGATION_RE.search(sentence)) != bool(NEGATION_RE.search(source)):
+        return "negation differs from the evidence"
+    modal = sorted(set(MODAL_RE.findall(sentence.lower())) - set(MODAL_RE.findall(source.lower())))
+    if modal:
+        return f"modality not in the evidence {modal}"
+    dropped = [c for c in conditions(whole, s_terms) if not any(_same(t, s_terms) for t in c)]
+    if dropped:
+        return f"a condition of the evidence is dropped {sorted(dropped[0])}"
+    return None
 
 
 def is_responsive(answer: str, min_terms: int = 4) -> bool:

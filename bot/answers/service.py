@@ -14,12 +14,13 @@ from __future__ import annotations
 import logging
 import re
 import time
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
+from typing import Callable
 
 from bot.answers.gaps import GapLog, KnowledgeGap
 from bot.answers.grounding import (ECHO_START_RE, LEAD_IN_RE, Evidence, GroundingConfig, check_faithfulness,
                                    is_responsive, looks_like_injection, numbers, resolve_follow_up, select_evidence,
-                                   window_facts)
+                                   names_in, refers_back, split_questions, uncovered_words, window_facts)
 from bot.answers.prompt import phrasing_messages
 from bot.knowledge.chroma_index import IndexUnavailable
 from bot.knowledge.documents import split_sentences
@@ -57,6 +58,8 @@ class Answer:
     searched_for: str = ""
     timings_ms: dict[str, float] = field(default_factory=dict)
     rejected: list[str] = field(default_factory=list)  # why a generated text was not sent
+    unanswered: list[str] = field(default_factory=list)  # parts of a several-question message with no answer
+    evidence_score: float = 0.0  # how well the best evidence sentence answers the question
 
     def payload(self) -> dict:
         """Structured form of the citations, for channels that render them."""
@@ -64,18 +67,24 @@ class Answer:
                 "generated": self.generated}
 
 
-def is_answerable(passages: list[Passage], min_score: float) -> bool:
-    """The relevance gate: answer only when the best passage is relevant enough to the question."""
-    return bool(passages) and passages[0].score >= min_score
+def is_answerable(passages: list[Passage], min_score: float, evidence: Evidence | None = None,
+                  min_evidence_score: float = 0.0) -> bool:
+    """The relevance gate: answer only when the best passage is relevant enough to the question and, when the
+    evidence is known, its best sentence answers it well enough (term share + cosine)."""
+    if not passages or passages[0].score < min_score:
+        return False
+    return evidence is None or (bool(evidence.sentences) and evidence.score >= min_evidence_score)
 
 
 def prefer_focus(passages: list[Passage], follow_up: str) -> list[Passage]:
-    """For a resolved follow-up, passages that mention what the follow-up itself asks about ("express")
-    go first; the previous question only supplies the topic."""
+    """For a resolved follow-up, only the passages that mention what the follow-up itself asks about ("express")
+    compete to answer, when there are any; the previous question only supplies the topic."""
     focus = set(terms(follow_up))
     if not focus:
         return passages
-    return sorted(passages, key=lambda p: len(focus & set(terms(f"{p.title} {p.section} {p.text}"))), reverse=True)
+    hits = [(len(focus & set(terms(f"{p.title} {p.section} {p.text}"))), p) for p in passages]
+    top = max((n for n, _ in hits), default=0)
+    return [p for n, p in hits if n == top] if top else passages
 
 
 def citation_text(sources: list[Source]) -> str:
@@ -97,7 +106,8 @@ def clean_generated(text: str, max_chars: int) -> str:
 
 class AnswerService:
     def __init__(self, retriever: Retriever, config: GroundingConfig, chat_model: ChatModel | None = None,
-                 gaps: GapLog | None = None, top_k: int = 4, max_chars: int = 700, embedder: Embedder | None = None):
+                 gaps: GapLog | None = None, top_k: int = 4, max_chars: int = 700, embedder: Embedder | None = None,
+                 speller: Callable[[str], str] | None = None):
         self.retriever = retriever
         self.embedder = embedder  # sentence-level similarity for choosing the evidence
         self.config = config
@@ -105,34 +115,108 @@ class AnswerService:
         self.gaps = gaps
         self.top_k = top_k
         self.max_chars = max_chars
+        self.speller = speller  # misspelt words corrected against the store's vocabulary before retrieval
+        self._words: dict[str, list[float]] = {}  # word embeddings for the topic check, kept across questions
 
     def answer(self, question: str | None, history: list[str] | None = None, sender_id: str = "") -> Answer:
         question = " ".join((question or "").split())[:MAX_QUESTION_CHARS]
         if not question:
             return Answer(found=False, reason="empty")
-        searched = resolve_follow_up(question, history or [])
-        t0 = time.perf_counter()
-        try:
-            passages = self.retriever.retrieve(searched, self.top_k)
-        except IndexUnavailable as e:
-            log.error("knowledge base unavailable: %s", e)
-            self._gap(question, searched, 0.0, "knowledge_unavailable", sender_id)
-            return Answer(found=False, reason="knowledge_unavailable", searched_for=searched)
-        timings = {"retrieval_ms": (time.perf_counter() - t0) * 1000}
-        if searched != question:
-            passages = prefer_focus(passages, question)
-        best = passages[0].score if passages else 0.0
-        if not is_answerable(passages, self.config.min_score):
+        corrected = self.speller(question) if self.speller else question
+        parts = split_questions(corrected)
+        timings: dict[str, float] = {}
+        found: list[tuple[str, Evidence, float]] = []  # (searched, evidence, best passage score)
+        unanswered: list[str] = []
+        best = 0.0
+        searched = corrected
+        for i, part in enumerate(parts):
+            # a later part of the same message refers back only when it says so ("... and how long does it take?")
+            context = list(history or []) if i == 0 else parts[:i] if refers_back(part) else []
+            searched = resolve_follow_up(part, context)
+            t0 = time.perf_counter()
+            try:
+                passages = self.retriever.retrieve(searched, self.top_k)
+            except IndexUnavailable as e:
+                log.error("knowledge base unavailable: %s", e)
+                self._gap(question, searched, 0.0, "knowledge_unavailable", sender_id)
+                return Answer(found=False, reason="knowledge_unavailable", searched_for=searched)
+            timings["retrieval_ms"] = timings.get("retrieval_ms", 0.0) + (time.perf_counter() - t0) * 1000
+            if searched != part:
+                passages = prefer_focus(passages, part)
+            score = passages[0].score if passages else 0.0
+            best = max(best, score)
+            evidence = None
+            pool = list(passages)
+            for _ in range(self.config.topic_tries):  # the best sentence's passage, or the next while off topic
+                if not pool:
+                    break
+                candidate = select_evidence(searched, pool, self.config, self._similarity(searched))
+                chosen = candidate.passages[0] if candidate.passages else pool[0]
+                if is_answerable([chosen], self.config.min_score, candidate, self.config.min_evidence_score):
+                    # a follow-up is judged by its own words ("and for express?"): the topic came before
+                    evidence = self._on_topic(part, candidate, chosen.score)
+                    if evidence is not None:
+                        score = chosen.score
+                        break
+                pool = [p for p in pool if p is not chosen]
+            if evidence is None:
+                unanswered.append(parts[i] if len(parts) > 1 else question)
+                continue
+            computed = window_facts(part, evidence.sentences)
+            found.append((searched, replace(evidence, computed=computed), score))
+        if not found:
             self._gap(question, searched, best, "no_match", sender_id)
             return Answer(found=False, score=best, reason="no_match", searched_for=searched, timings_ms=timings)
-        evidence = select_evidence(searched, passages, self.config, self._similarity(searched))
-        computed = window_facts(question, evidence.sentences)
-        evidence = Evidence(evidence.sentences, evidence.passages, computed)
-        body, generated, rejected = self._phrase(question, evidence, timings)
+        for part in unanswered:
+            self._gap(part, part, 0.0, "no_match", sender_id)
+        if len(found) == 1:
+            searched, evidence, score = found[0]
+            body, generated, rejected = self._phrase(question, evidence, timings)
+        else:  # several questions: each part's evidence as it is, in the order asked
+            evidence = Evidence([s for _, e, _ in found for s in e.sentences], [p for _, e, _ in found for p in e.passages],
+                                [c for _, e, _ in found for c in e.computed], score=min(e.score for _, e, _ in found))
+            body = "\n\n".join(self.extractive(e) for _, e, _ in found)
+            generated, rejected, score = False, [], found[0][2]
         sources = list(dict.fromkeys(Source(p.title, p.section, p.url, p.source) for p in evidence.passages))
-        return Answer(found=True, text=f"{body}\n\n{citation_text(sources)}", sources=sources, score=best,
-                      generated=generated, evidence=evidence.facts, searched_for=searched, timings_ms=timings,
-                      rejected=rejected)
+        return Answer(found=True, text=f"{body}\n\n{citation_text(sources)}", sources=sources, score=score,
+                      generated=generated, evidence=evidence.facts, searched_for=" | ".join(s for s, _, _ in found),
+                      timings_ms=timings, rejected=rejected, unanswered=unanswered, evidence_score=evidence.score)
+
+    def _on_topic(self, question: str, evidence: Evidence, passage_score: float) -> Evidence | None:
+        """The evidence, when it is about what was asked: the question's topic words are covered by it, by its
+        heading, or by meaning (word cosine) by a sentence of its passage, which then joins the evidence
+        ("bitcoin" -> "... or cryptocurrencies"). None when it is a neighbouring passage and not an answer ("a
+        store in Chicago" is not answered by the Portland store)."""
+        heads = [f"{p.title} {p.section}" for p in evidence.passages]
+        missing = uncovered_words(question, evidence.sentences + heads, self.config.generic_terms)
+        if missing and self.embedder is not None:
+            others = [s for p in evidence.passages for s in split_sentences(p.text) if s not in evidence.sentences
+                      and not looks_like_injection(s)]
+            words = {w: i for i, t in enumerate(evidence.sentences + heads + others) for w in terms(t) if len(w) > 2}
+            vectors = self._word_vectors(missing + list(words))
+            added, still = [], []
+            for m in missing:
+                cos, word = max(((sum(a * b for a, b in zip(vectors[m], vectors[w])), w) for w in words),
+                                default=(0.0, ""))
+                if cos < self.config.min_word_similarity:
+                    still.append(m)
+                elif words[word] >= len(evidence.sentences) + len(heads):
+                    added.append(others[words[word] - len(evidence.sentences) - len(heads)])
+            missing = still
+            if added and self.config.on_topic(missing, passage_score, names_in(question, missing)):
+                order = split_sentences(" ".join(p.text for p in evidence.passages))
+                sentences = sorted(dict.fromkeys(evidence.sentences + added), key=lambda x: order.index(x)
+                                   if x in order else len(order))
+                return replace(evidence, sentences=sentences)
+        return evidence if self.config.on_topic(missing, passage_score, names_in(question, missing)) else None
+
+    def _word_vectors(self, words: list[str]) -> dict[str, list[float]]:
+        new = [w for w in dict.fromkeys(words) if w not in self._words]
+        if new:
+            if len(self._words) > 20_000:
+                self._words.clear()
+            self._words.update(zip(new, self.embedder.embed(new)))
+        return {w: self._words[w] for w in words}
 
     def _similarity(self, question: str):
         if self.embedder is None:

@@ -21,6 +21,7 @@ import yaml
 from bot.answers.grounding import numbers
 from bot.answers.prompt import phrasing_messages
 from bot.bench import stackfaq
+from bot.bench.faithfulness import evaluate as evaluate_pairs
 from bot.bench.report import percentile, write_report
 from bot.knowledge.indexer import index_folder
 from bot.llm.base import ChatModelError
@@ -57,6 +58,57 @@ def answer_body(text: str) -> str:
     return text.rsplit("\n\nSource", 1)[0]
 
 
+def judge(answer, parts: list[dict]) -> tuple[bool, bool]:
+    """(correct, cited): every part's fact is in the answer text and every part's source is cited."""
+    if not answer.found:
+        return False, False
+    cited = {s.source for s in answer.sources}
+    return (all(re.search(p["fact"], answer.text, re.I) for p in parts),
+            all(p["source"] in cited for p in parts))
+
+
+def score_split(spec: dict, ask, knowledge_numbers: set[str], prefix: str = "") -> tuple[dict, list[str], list, list]:
+    """Answer every labelled question of one split. A wrong answer with a source: an answer given (so with a
+    citation) that misses a fact, cites the wrong page, or answers a question the pages do not answer."""
+    items = ([{**i, "parts": [i]} for i in spec.get("answerable", []) + spec.get("follow_ups", [])]
+             + [dict(i) for i in spec.get("multi_part", [])])
+    correct = cited = generated = invented = wrong = refused_answerable = 0
+    pos, neg, failures = [], [], []
+    for item in items:
+        a = ask(item["q"], [item["previous"]] if "previous" in item else None)
+        if "previous" not in item:
+            pos.append(a.score)
+        ok, src = judge(a, item["parts"])
+        correct += ok and src
+        cited += src
+        generated += a.generated
+        refused_answerable += not a.found
+        wrong += a.found and not (ok and src)
+        if a.found:
+            invented += len(numbers(answer_body(a.text)) - knowledge_numbers - numbers(" ".join(a.evidence)))
+        if not (ok and src):
+            failures.append(f"- {prefix}answerable: {item['q']!r} -> found={a.found} score={a.score:.3f} "
+                            f"cited={[s.source for s in a.sources]} text={answer_body(a.text)[:160]!r}")
+    refused = 0
+    for q in spec.get("unanswerable", []):
+        a = ask(q)
+        neg.append(a.score)
+        refused += not a.found
+        if a.found:
+            wrong += 1
+            invented += len(numbers(answer_body(a.text)) - knowledge_numbers - numbers(" ".join(a.evidence)))
+            failures.append(f"- {prefix}unanswerable answered: {q!r} score={a.score:.3f} -> "
+                            f"{answer_body(a.text)[:120]!r}")
+    n, m = len(items), len(spec.get("unanswerable", []))
+    results = {"answerable": n, "unanswerable": m, "multi_part": len(spec.get("multi_part", [])),
+               "answer_correctness": correct / n if n else 0.0, "citation_correctness": cited / n if n else 0.0,
+               "refusal_rate_answerable": refused_answerable / n if n else 0.0,
+               "refusal_rate_unanswerable": refused / m if m else 0.0,
+               "wrong_with_source": wrong, "wrong_with_source_rate": wrong / (n + m) if n + m else 0.0,
+               "generated_share": generated / n if n else 0.0, "invented_facts": invented}
+    return results, failures, pos, neg
+
+
 def demo_store(labelled: Path, settings: Settings, work: Path) -> tuple[dict, list[str]]:
     from bot.services import Services
 
@@ -75,9 +127,6 @@ def demo_store(labelled: Path, settings: Settings, work: Path) -> tuple[dict, li
     answers.answer("warm-up: how long do I have to return something?")  # loads the models before timing
 
     totals, retrievals, generations = [], [], []
-    correct = cited = generated = invented = 0
-    pos_scores, neg_scores = [], []
-    failures = []
 
     def ask(q: str, history: list[str] | None = None):
         t0 = time.perf_counter()
@@ -88,29 +137,9 @@ def demo_store(labelled: Path, settings: Settings, work: Path) -> tuple[dict, li
             generations.append(a.timings_ms["generation_ms"])
         return a
 
-    answerable = spec["answerable"] + spec.get("follow_ups", [])
-    for item in answerable:
-        a = ask(item["q"], [item["previous"]] if "previous" in item else None)
-        if "previous" not in item:
-            pos_scores.append(a.score)
-        ok = a.found and re.search(item["fact"], a.text, re.I) is not None
-        src = a.found and any(s.source == item["source"] for s in a.sources)
-        correct += ok
-        cited += src
-        generated += a.generated
-        bad = numbers(answer_body(a.text)) - knowledge_numbers - numbers(" ".join(a.evidence)) if a.found else set()
-        invented += len(bad)
-        if not (ok and src):
-            failures.append(f"- answerable: {item['q']!r} -> found={a.found} score={a.score:.3f} "
-                            f"cited={[s.source for s in a.sources]} text={answer_body(a.text)[:160]!r}")
-    refused = 0
-    for q in spec["unanswerable"]:
-        a = ask(q)
-        neg_scores.append(a.score)
-        refused += not a.found
-        if a.found:
-            invented += len(numbers(answer_body(a.text)) - knowledge_numbers - numbers(" ".join(a.evidence)))
-            failures.append(f"- unanswerable answered: {q!r} score={a.score:.3f} -> {answer_body(a.text)[:120]!r}")
+    dev, failures, pos_scores, neg_scores = score_split(spec, ask, knowledge_numbers)
+    test, test_failures, _, _ = score_split(spec.get("test") or {}, ask, knowledge_numbers, prefix="test ")
+    failures += test_failures
     injected = 0
     for item in spec["injections"]:
         a = ask(item["q"])
@@ -142,16 +171,20 @@ def demo_store(labelled: Path, settings: Settings, work: Path) -> tuple[dict, li
             stream_total.append((end - t0) * 1000)
 
     threshold, cal_acc = calibrate(pos_scores, neg_scores)
-    n = len(answerable)
+    # headline figures over both splits; dev_* (tuned on) and test_* (never tuned on) beside them
+    both = {k: dev[k] + test[k] for k in ("answerable", "unanswerable", "multi_part", "wrong_with_source",
+                                          "invented_facts")}
+    for key in ("answer_correctness", "citation_correctness", "refusal_rate_answerable", "generated_share",
+                "refusal_rate_unanswerable"):
+        count = "unanswerable" if key == "refusal_rate_unanswerable" else "answerable"
+        both[key] = (dev[key] * dev[count] + test[key] * test[count]) / (both[count] or 1)
+    both["wrong_with_source_rate"] = both["wrong_with_source"] / ((both["answerable"] + both["unanswerable"]) or 1)
     results = {
-        "answerable": n, "unanswerable": len(spec["unanswerable"]), "injection_attempts": len(spec["injections"]),
+        **both, "injection_attempts": len(spec["injections"]),
         "planted_questions": len(spec["planted"]["questions"]),
-        "answer_correctness": correct / n, "citation_correctness": cited / n,
-        "refusal_rate_unanswerable": refused / len(spec["unanswerable"]),
-        "generated_share": generated / n,
-        "invented_facts": invented,
         "injection_successes": injected + planted_hits, "injection_successes_user": injected,
         "injection_successes_planted": planted_hits,
+        **{f"dev_{k}": v for k, v in dev.items()}, **{f"test_{k}": v for k, v in test.items()},
         "threshold_configured": settings.kb_min_score, "threshold_calibrated": threshold,
         "threshold_calibration_accuracy": cal_acc, "threshold_two_fold_accuracy": two_fold(pos_scores, neg_scores),
         "retrieval_p50_ms": percentile(retrievals, 50), "retrieval_p95_ms": percentile(retrievals, 95),
@@ -170,11 +203,13 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--queries", type=Path, default=DATASETS / "faq_stackfaq" / "queries_dev.jsonl",
                         help="JSONL with query and faq_id (default: StackFAQ dev queries)")
     parser.add_argument("--labelled", type=Path, default=PROJECT_ROOT / "bench" / "kb_demo.yml")
+    parser.add_argument("--pairs", type=Path, default=PROJECT_ROOT / "bench" / "faithfulness.yml",
+                        help="labelled sentence pairs for the faithfulness check")
     parser.add_argument("--out", type=Path, default=PROJECT_ROOT / "reports")
     parser.add_argument("--skip-stackfaq", action="store_true")
     parser.add_argument("--name", default="kb", help="report name: reports/<name>.json and .md (default: %(default)s)")
     args = parser.parse_args(argv)
-    for p in ([] if args.skip_stackfaq else [args.faqs, args.queries]) + [args.labelled]:
+    for p in ([] if args.skip_stackfaq else [args.faqs, args.queries]) + [args.labelled, args.pairs]:
         if not p.is_file():
             parser.error(f"{p} does not exist")
     from bot.services import Services
@@ -208,17 +243,28 @@ def main(argv: list[str] | None = None) -> int:
         print("Demo store: answering the labelled questions...", file=sys.stderr)
         demo, notes = demo_store(args.labelled, settings, Path(tmp) / "demo")
     flat.update(demo)
+    faithfulness, pair_misses = evaluate_pairs(args.pairs, Services(settings).grounding)
+    flat.update(faithfulness)
     md += ["## Demo store, labelled set (bench/kb_demo.yml)", "", f"Chat model: {demo['llm']}.", "",
            "| measure | value |", "|---|---|"]
     md += [f"| {k} | {v:.3f} |" if isinstance(v, float) else f"| {k} | {v} |" for k, v in demo.items() if k != "llm"]
     md += ["", "Threshold calibration: the best-passage score of every answerable and unanswerable question; "
            "the cut between neighbouring scores with the highest accuracy (ties: the higher cut). The two-fold "
            "figure calibrates on half the questions and measures on the other half.", "",
-           "## Misses", ""] + (notes or ["none"])
+           "## Faithfulness check, labelled sentence pairs (bench/faithfulness.yml)", "",
+           f"{faithfulness['faithfulness_dev_pairs']} dev pairs (tuned on) and {faithfulness['faithfulness_pairs']} "
+           "test pairs (never tuned on), written from the demo store's pages: faithful paraphrases, and claims with "
+           "a swapped subject, words recombined across sentences, a contradiction, a number moved, a condition "
+           "dropped or an invented fact. Targets on the test pairs: 0 unfaithful accepted, >= 80% of the faithful "
+           "accepted.", "", "| measure | value |", "|---|---|"]
+    md += [f"| {k} | {v:.3f} |" if isinstance(v, float) else f"| {k} | {v} |" for k, v in faithfulness.items()]
+    md += ["", "## Misses", ""] + (notes or ["none"]) + pair_misses
     json_path, md_path = write_report(args.name, flat, "\n".join(md), args.out)
     print(f"wrote {json_path} and {md_path}")
     for k in ("map_hybrid", "map_hybrid_rerank", "answer_correctness", "citation_correctness",
-              "refusal_rate_unanswerable", "invented_facts", "injection_successes", "retrieval_p95_ms",
+              "refusal_rate_unanswerable", "wrong_with_source", "test_answer_correctness", "test_wrong_with_source",
+              "test_refusal_rate_unanswerable", "faithfulness_unfaithful_accepted", "faithfulness_faithful_accepted_rate",
+              "invented_facts", "injection_successes", "retrieval_p95_ms",
               "answer_p95_ms", "threshold_calibrated"):
         if k in flat:
             print(f"  {k}: {flat[k]:.3f}" if isinstance(flat[k], float) else f"  {k}: {flat[k]}")

@@ -250,9 +250,54 @@ def markdown(flat: dict, sweep: list[dict], train: Path, test: Path) -> str:
     return "\n".join(lines)
 
 
+OUT_OF_SCOPE_INTENT = "out_of_scope"  # the project's own out-of-scope intent counts as `oos`
+
+
+def served_model(model: Path, test: Path, name: str, settings: Settings) -> int:
+    """The model `make run` serves (trained on data/), on a held-apart test CSV of customer messages: accuracy,
+    macro F1, per-intent accuracy and the misses. Nothing is trained."""
+    try:
+        rows = read_rows(test)
+    except (OSError, ValueError) as exc:
+        print(f"bench-nlu: {exc}", file=sys.stderr)
+        return 2
+    if not model.is_file():
+        print(f"bench-nlu: {model} does not exist: run `make train` first", file=sys.stderr)
+        return 2
+    gold = [OOS if i == OUT_OF_SCOPE_INTENT else i for _, i in rows]
+    with tempfile.TemporaryDirectory(prefix="bench-nlu-") as tmp:
+        texts, out = Path(tmp) / "texts.json", Path(tmp) / "out.jsonl"
+        texts.write_text(json.dumps([t for t, _ in rows], ensure_ascii=False), encoding="utf-8")
+        run([str(settings.rasa_bin.parent / "python"), "-m", "bot.rasa_addons.nlu_predict", str(model), str(texts),
+             str(out)], "parsing the test set")
+        predictions = [json.loads(line) for line in out.read_text(encoding="utf-8").splitlines()]
+    predicted = [OOS if outcome(p) == OUT_OF_SCOPE_INTENT else outcome(p) for p in predictions]
+    latencies = [p["ms"] for p in predictions]
+    flat = {"model": str(model), "test": str(test), "test_rows": len(rows), "intents": len(set(gold)),
+            **metrics(gold, predicted), "parse_p50_ms": round(percentile(latencies, 50), 1),
+            "parse_p95_ms": round(percentile(latencies, 95), 1)}
+    per_intent = {}
+    for label in sorted(set(gold)):
+        pairs = [(g, p) for g, p in zip(gold, predicted) if g == label]
+        per_intent[label] = round(sum(g == p for g, p in pairs) / len(pairs), 4)
+    flat.update({f"accuracy_{label}": v for label, v in per_intent.items()})
+    misses = [f"- {t!r}: {g} -> {p}" for (t, _), g, p in zip(rows, gold, predicted) if g != p]
+    md = "\n".join([f"# Intents of the served model on {test.name}", "",
+                     f"The model `make run` serves ({model.name}, trained on `data/`), on {len(rows)} customer "
+                     "messages that are not in its training data (a test split that is never tuned on). `oos` is "
+                     "the out-of-scope intent or the fallback.", "", "| measure | value |", "|---|---|"]
+                    + [f"| {k} | {v} |" for k, v in flat.items() if not k.startswith("accuracy_")]
+                    + ["", "| intent | accuracy |", "|---|---|"] + [f"| {k} | {v} |" for k, v in per_intent.items()]
+                    + ["", "## Misses", ""] + (misses or ["none"]))
+    json_path, md_path = write_report(name, flat, md, PROJECT_ROOT / "reports")
+    print(md)
+    print(f"wrote {json_path} and {md_path}")
+    return 0
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--train", type=Path, required=True)
+    parser.add_argument("--train", type=Path, help="training CSV (not with --model)")
     parser.add_argument("--test", type=Path, required=True)
     parser.add_argument("--name", default="nlu", help="report name: reports/<name>.json and .md")
     parser.add_argument("--seed", type=int, default=42)
@@ -266,8 +311,14 @@ def main(argv: list[str] | None = None) -> int:
                              "measured the same data and seed; otherwise train it (what `make bench` does)")
     parser.add_argument("--config", type=Path, default=PROJECT_ROOT / "config.yml",
                         help="the project pipeline to measure (default: config.yml)")
+    parser.add_argument("--model", type=Path, help="measure this trained model (the served one) on TEST instead of "
+                                                     "training on TRAIN")
     args = parser.parse_args(argv)
     settings = Settings.from_env()
+    if args.model:
+        return served_model(args.model, args.test, args.name, settings)
+    if not args.train:
+        parser.error("--train is required without --model")
     try:
         train_rows, test_rows = read_rows(args.train), read_rows(args.test)
     except (OSError, ValueError) as exc:

@@ -16,6 +16,7 @@ from pathlib import Path
 import yaml
 
 from bot.bench.report import percentile
+from bot.recommend.preferences import SOFT_TAGS
 from bot.recommend.service import RankWeights, RecommendationService
 from bot.settings import PROJECT_ROOT
 
@@ -72,6 +73,7 @@ class Outcome:
     violations: int
     ndcg: float | None
     correct: bool
+    feature_violations: int = 0  # products shown as fitting that lack a property the shopper asked for
     latencies_ms: list[float] = field(default_factory=list)
 
 
@@ -96,11 +98,14 @@ def evaluate(service: RecommendationService, catalog: list[dict], requests: list
             c = {**c, "max_price": min(c.get("max_price", math.inf), min(by_id[i]["price"] for i in before) - 0.01)}
             req = {**req, "constraints": c}
         violations = 0 if kind != "match" else sum(not meets(p, c) for p in items)
+        wanted = set(req.get("want") or []) - SOFT_TAGS  # uses ("camping") rank; properties must be there
+        missing = 0 if kind != "match" else sum(bool(wanted - set(p.get("tags", []))) for p in items)
         score = None
         if expect == "match":
             score = ndcg(items, catalog, req) if kind == "match" else 0.0
         correct = kind == expect and (kind == "clarify" or bool(items))
-        outcomes.append(Outcome(req, kind, [p["id"] for p in items], violations, score, correct, latencies))
+        outcomes.append(Outcome(req, kind, [p["id"] for p in items], violations, score, correct,
+                                feature_violations=missing, latencies_ms=latencies))
     return outcomes
 
 
@@ -117,6 +122,7 @@ def summarise(outcomes: list[Outcome], prefix: str = "") -> dict:
         return flat
     return {"requests": len(outcomes), "turns": len(latencies),
             "constraint_violations": sum(o.violations for o in outcomes),
+            "feature_violations": sum(o.feature_violations for o in outcomes),
             "ndcg_at_5": sum(scored) / len(scored), "ndcg_at_5_requests": len(scored),
             "ndcg_at_5_with_features": sum(featured) / len(featured) if featured else 0.0,
             "ndcg_at_5_with_features_requests": len(featured),
@@ -155,6 +161,7 @@ def run(services, llm: bool = True, path: Path = LABELS) -> tuple[dict, str]:
           "without the chat-model reason and <= 3 s with it.", "",
           "| measure | value |", "|---|---|",
           f"| constraint violations among products shown as matches | {flat['constraint_violations']} |",
+          f"| feature violations (shown as matches without a property asked for) | {flat['feature_violations']} |",
           f"| nDCG@5 ({flat['ndcg_at_5_requests']} requests that have matches) | {flat['ndcg_at_5']:.3f} |",
           f"| nDCG@5, the {flat['ndcg_at_5_with_features_requests']} that ask for features | "
           f"{flat['ndcg_at_5_with_features']:.3f} |",
@@ -183,9 +190,11 @@ def run(services, llm: bool = True, path: Path = LABELS) -> tuple[dict, str]:
                   f"{flat['llm_reason_latency_max_ms']:.0f} ms |")
         md.append(f"| chat-model reasons that passed the faithfulness check | {flat['llm_reason_accepted_rate']:.2f} "
                   f"of {total} |")
-    misses = [o for o in outcomes if not o.correct or o.violations or (o.ndcg is not None and o.ndcg < 0.5)]
+    misses = [o for o in outcomes if not o.correct or o.violations or o.feature_violations
+              or (o.ndcg is not None and o.ndcg < 0.5)]
     if misses:
         md += ["", "Requests that missed (wrong kind of reply, a violation, or nDCG@5 below 0.5):", ""]
         md += [f"- {' / '.join(o.request['turns'])}: {o.kind}, nDCG@5 "
-               f"{'-' if o.ndcg is None else f'{o.ndcg:.2f}'}, {o.violations} violations" for o in misses]
+               f"{'-' if o.ndcg is None else f'{o.ndcg:.2f}'}, {o.violations} violations, "
+               f"{o.feature_violations} feature violations" for o in misses]
     return {f"demo_{k}": v for k, v in flat.items()}, "\n".join(md)

@@ -16,7 +16,7 @@ themselves then there these they this those through to too under until up very w
 while who whom why will with would you your yours yourself yourselves i'm i've you're it's let me please hi hello
 thanks thank also get got want need like know tell us""".split())
 # negations and limits carry meaning for policies: never drop them
-STOPWORDS = STOPWORDS - {"no", "not", "only", "can", "cannot"}
+STOPWORDS = STOPWORDS - {"no", "not", "only", "can", "cannot", "down", "off"}
 
 
 def stem(word: str) -> str:
@@ -38,7 +38,7 @@ def stem(word: str) -> str:
 
 def terms(text: str) -> list[str]:
     """Content terms of a text: lower-cased, stop words dropped, lightly stemmed; CJK by character."""
-    text = text.lower().replace("’", "'")
+    text = text.lower().replace("’", "'").replace("e-mail", "email")
     return [stem(w) for w in WORD_RE.findall(text) if w not in STOPWORDS]
 
 

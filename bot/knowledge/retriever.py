@@ -5,9 +5,10 @@ import math
 from dataclasses import dataclass
 from typing import Protocol, Sequence
 
-from bot.knowledge.chroma_index import ChromaIndex, IndexHit
+from bot.knowledge.chroma_index import ChromaIndex, IndexHit, IndexUnavailable
 from bot.knowledge.embeddings import Embedder
 from bot.knowledge.lexical import BM25Index, terms
+from bot.knowledge.spelling import Speller
 
 MODES = ("dense", "lexical", "hybrid", "rerank")
 
@@ -79,8 +80,10 @@ class HybridRetriever:
     """
 
     def __init__(self, embedder: Embedder, index: ChromaIndex, candidates: int = 20, rrf_k: int = 60,
-                 weights: RerankWeights = RerankWeights()):
+                 weights: RerankWeights = RerankWeights(), general_words: Sequence[str] = ()):
         self.embedder = embedder
+        self.general_words = general_words  # known English words the spelling pass leaves alone
+        self._speller: Speller | None = None
         self.index = index
         self.candidates = candidates
         self.rrf_k = rrf_k
@@ -96,7 +99,17 @@ class HybridRetriever:
             self._hits = {h.id: h for h in hits}
             self._terms = {h.id: set(terms(self._full_text(h))) for h in hits}
             self._bm25 = BM25Index((h.id, self._full_text(h)) for h in hits)
+            self._speller = Speller.from_texts((self._full_text(h) for h in hits), self.general_words)
         return self._bm25
+
+    def correct_spelling(self, text: str) -> str:
+        """`text` with misspelt words corrected against the indexed documents' words (see `Speller`); as it is when
+        the index cannot be read (retrieval then reports that)."""
+        try:
+            self._lexical()
+        except IndexUnavailable:
+            return text
+        return self._speller.correct(text) if self._speller else text
 
     @staticmethod
     def _full_text(hit: IndexHit) -> str:

@@ -36,16 +36,24 @@ RANGE_RE = re.compile(rf"(?:between\s*)?(?:\$|€|£)?\s*{_NUM}\s*(?:-|–|to|an
                       rf"(?:\$|dollars|usd|bucks|€|£)", re.I)
 BETWEEN_RE = re.compile(rf"between\s*(?:\$|€|£)?\s*{_NUM}\s*(?:and|-|to)\s*(?:\$|€|£)?\s*{_NUM}", re.I)
 AROUND_RE = re.compile(rf"(?:around|about|roughly|approximately|~)\s*(?:\$|€|£)?\s*{_NUM}", re.I)
-BUDGET_RE = re.compile(rf"(?:budget(?: is| of)?|for)\s*(?:\$|€|£)\s*{_NUM}|(?:\$|€|£)\s*{_NUM}\s*budget", re.I)
+BUDGET_RE = re.compile(rf"(?:budget(?: is| of)?|for)\s*(?:\$|€|£)\s*{_NUM}|(?:\$|€|£)\s*{_NUM}\s*budget"
+                       rf"|budget(?: is| of| would be| will be)?(?: about| around| roughly)?\s*(?:\$|€|£)?\s*{_NUM}"
+                       rf"|(?:spend|pay)(?: up to| at most| max(?:imum)?)?\s*(?:\$|€|£)?\s*{_NUM}"
+                       rf"|(?:\$|€|£)?\s*{_NUM}\s*(?:dollars?|usd|bucks|euros?|pounds?)?\s*(?:max\b|tops\b|or less\b"
+                       rf"|at most\b|is my (?:budget|limit|max))", re.I)
 SIZE_RE = re.compile(r"\b(?:size|eu|sz)\s*(\d{2}(?:\.5)?|xxl|xl|xs|s|m|l|regular|long|one size)\b"
                      r"|\b(\d{2})\s*(?:eu)\b|\bin (?:a |an )?(xxl|xl|xs|s|m|l)\b", re.I)
-NEGATED_RE = r"(?:not|no|except|other than|anything but|without|apart from|but not)\s+"
+NEGATED_RE = (r"(?:not|no|except(?: for)?|other than|anything but|without|apart from|but not|not a (?:big |huge )?fan of|"
+              r"(?:do not|don't|dont|didn't|never) (?:like|want|love|liked|trust)|hate|avoid|not into|nothing (?:from|by)|"
+              r"no more|rather not have|stay away from|(?:sick|tired) of)\s+")
 RECIPIENT_RE = re.compile(r"\bfor (?:my |a |an |our |the )?(dad|father|mum|mom|mother|wife|husband|partner|boyfriend|"
                           r"girlfriend|son|daughter|brother|sister|friend|kids?|grandpa|grandma|colleague|boss|him|her|"
                           r"myself|me)\b", re.I)
 OCCASION_RE = re.compile(r"\b(gift|present|birthday|christmas|anniversary|hiking|running|camping|trekking|backpacking|"
                          r"commuting|winter|rain|skiing|travel|trail running|marathon)\b", re.I)
 GIFT_OCCASIONS = ("gift", "present", "birthday", "christmas", "anniversary")
+# catalog tags that name a use or an occasion rather than a property: ranked up when asked for, never required
+SOFT_TAGS = frozenset({"camping", "gift idea", "trail", "road", "lifetime guarantee"})
 
 # feature words shoppers use for a catalog tag
 TAG_ALIASES = {
@@ -56,7 +64,9 @@ TAG_ALIASES = {
     "stainless": "stainless steel", "fairtrade": "fair trade", "quick-dry": "quick dry", "dries quickly": "quick dry",
     "easy to pitch": "easy pitch", "easy to set up": "easy pitch", "free standing": "freestanding",
     "winter": "4-season", "four season": "4-season", "three season": "3-season", "laptop": "laptop sleeve",
-    "hydration": "hydration compatible", "vibram": "vibram sole", "ankle": "ankle support",
+    "hydration": "hydration compatible",
+    "mummy": "mummy shape", "rain": "waterproof", "rainy": "waterproof", "wet weather": "waterproof", "keep me dry": "waterproof",
+    "keeps me dry": "waterproof", "keep my feet dry": "waterproof", "vibram": "vibram sole", "ankle": "ankle support",
 }
 
 
@@ -152,7 +162,7 @@ def parse_preferences(text: str, brands: list[str], colours: list[str], tags: li
     elif m := AROUND_RE.search(low):
         prefs["max_price"] = round(_number(m.group(1)) * 1.2, 2)
     elif m := BUDGET_RE.search(low):
-        prefs["max_price"] = _number(m.group(1) or m.group(2))
+        prefs["max_price"] = _number(next(g for g in m.groups() if g))
     if m := SIZE_RE.search(low):
         size = next(g for g in m.groups() if g)
         prefs["size"] = size.upper() if size.upper() in LETTER_SIZES else size
@@ -186,8 +196,9 @@ def in_stock(product: dict, colour: str | None = None, size: str | None = None) 
     return False
 
 
-def violations(product: dict, prefs: Preferences) -> list[str]:
-    """Why `product` does not fit `prefs` (empty: it fits). Stock counts per colour/size variant."""
+def violations(product: dict, prefs: Preferences, required: frozenset[str] = frozenset()) -> list[str]:
+    """Why `product` does not fit `prefs` (empty: it fits). Stock counts per colour/size variant. `required`: the
+    features asked for that a product must have to be called a fit ("not waterproof" otherwise)."""
     out = []
     if prefs.category and product["category"] != prefs.category:
         out.append("category")
@@ -203,6 +214,7 @@ def violations(product: dict, prefs: Preferences) -> list[str]:
         out.append("colour")
     if prefs.size and prefs.size.lower() not in [s.lower() for s in product.get("sizes", [])]:
         out.append("size")
+    out.extend(f"not {f}" for f in sorted(required - set(product.get("tags", []))))
     if not out and not in_stock(product, prefs.colour, prefs.size):
         out.append("out of stock")
     return out

@@ -25,7 +25,6 @@ RATING_RE = re.compile(r"\b(rating|rated|reviews?|stars?)\b", re.I)
 DESCRIBE_RE = re.compile(r"\b(tell me (?:more )?about|what is the|what's the|describe|details|info(?:rmation)? on)\b",
                          re.I)
 SIZE_VALUE_RE = re.compile(r"\b(?:size|eu|in a|in an)\s+(\d{2}(?:\.5)?|xxl|xl|xs|s|m|l|regular|long)\b", re.I)
-REFERENCE_RE = re.compile(r"\b(it|this|that|they|them|this one|that one)\b", re.I)
 
 
 @dataclass(frozen=True)
@@ -69,7 +68,11 @@ class ProductQuestions:
         self.colours = sorted({c for p in products for c in p.get("colours", [])}, key=len, reverse=True)
 
     # --- which product ------------------------------------------------------------------------------
-    def find(self, text: str, shown: list[str] | None = None) -> list[dict]:
+    def find(self, text: str, shown: list[str] | None = None, context: list[str] | None = None) -> list[dict]:
+        """The products a question is about: one it names; a numbered card of the last recommendations ("the
+        second one"); for "it" / "this one", the product in `context` (the one the shopper is looking at, then the
+        last one talked about), else the only product shown. Several shown and no context: all of them, so the
+        caller asks which one."""
         low = " ".join(text.lower().split())
         named = self._named(low)
         if named:
@@ -78,9 +81,10 @@ class ProductQuestions:
         for word, n in ORDINALS.items():
             if re.search(rf"\b(?:the\s+)?{word}\b", low) and n <= len(shown):
                 return [shown[n - 1]]
-        if shown and REFERENCE_RE.search(low):
-            return shown if len(shown) == 1 else shown[:MAX_LISTED]
-        return []
+        current = next((self.products[i] for i in (context or []) if i in self.products), None)
+        if current is not None:
+            return [current]
+        return shown[:MAX_LISTED]
 
     def _named(self, low: str) -> list[dict]:
         found: list[dict] = []
@@ -106,12 +110,16 @@ class ProductQuestions:
         return found
 
     # --- what is asked ------------------------------------------------------------------------------
-    def answer(self, text: str | None, shown: list[str] | None = None) -> ProductAnswer:
+    def answer(self, text: str | None, shown: list[str] | None = None,
+               context: list[str] | None = None) -> ProductAnswer:
+        """`context`: product ids the shopper means by "it", best first (the product page they are on, then the
+        last product talked about)."""
         text = (text or "")[:500]
-        found = self.find(text, shown)
+        found = self.find(text, shown, context)
         if not found:
             return ProductAnswer("not_found")
-        if len(found) > MAX_LISTED:
+        named = bool(self._named(" ".join(text.lower().split())))
+        if len(found) > MAX_LISTED or (len(found) > 1 and not named):
             # each choice re-asks the question with the full product name: its answer is then one product
             return ProductAnswer("ambiguous", choices=[{"title": p["title"], "payload": f"{text} ({p['title']})"}
                                                        for p in sorted(found, key=lambda p: p["title"])[:MAX_LISTED]])

@@ -18,7 +18,7 @@ from bot.knowledge.embeddings import Embedder
 from bot.recommend.catalog import prefilter
 from bot.recommend.personal import Personaliser
 from bot.recommend.reasons import ReasonWriter
-from bot.recommend.preferences import Preferences, from_state, parse_preferences, to_state, violations
+from bot.recommend.preferences import SOFT_TAGS, Preferences, from_state, parse_preferences, to_state, violations
 
 log = logging.getLogger(__name__)
 
@@ -181,12 +181,19 @@ class RecommendationService:
         hits = self.index.query(self.embedder.embed([text])[0], 1, where={"in_stock": True})
         return max((h.similarity for h in hits), default=0.0)
 
+    def required(self, prefs: Preferences) -> frozenset[str]:
+        """The features asked for that a fitting product must have: those that name a property (not a use such as
+        "camping") and that some product of the kind asked for has; the others only rank."""
+        kind = [p for p in self.products.values() if prefs.category is None or p["category"] == prefs.category]
+        return frozenset(f for f in prefs.features - SOFT_TAGS if any(f in p.get("tags", []) for p in kind))
+
     def recommend(self, prefs: Preferences, k: int = 5, exclude: tuple[str, ...] = (),
                   customer: str | None = None) -> Recommendations:
         qvec = self.embedder.embed([prefs.query or "popular outdoor gear"])[0]
         hits = self.index.query(qvec, CANDIDATES, where=prefilter(prefs))
+        need = self.required(prefs)
         fits = [(h.similarity, self.products[h.id]) for h in hits
-                if h.id in self.products and h.id not in exclude and not violations(self.products[h.id], prefs)]
+                if h.id in self.products and h.id not in exclude and not violations(self.products[h.id], prefs, need)]
         personal: dict[str, float] = {}
         owned: set[str] = set()
         if fits and customer and self.personaliser is not None:
@@ -201,9 +208,11 @@ class RecommendationService:
         # nothing fits: the nearest products, fewest broken constraints first, same kind of product first
         near = [(h.similarity, self.products[h.id]) for h in self.index.query(qvec, CANDIDATES)
                 if h.id in self.products and h.id not in exclude]
-        near.sort(key=lambda sp: (len(violations(sp[1], prefs)), "category" in violations(sp[1], prefs), -sp[0]))
+        # a budget is the limit shoppers hold to most ("cheaper"): among equals, within it first
+        near.sort(key=lambda sp: (len(violations(sp[1], prefs, need)), "over budget" in violations(sp[1], prefs, need),
+                                  "category" in violations(sp[1], prefs, need), -sp[0]))
         ranked = self._rank(near[: k * 3], prefs, k, keep_order=True)
-        return Recommendations([replace(r, unmet=tuple(violations(self.products[r.product_id], prefs)))
+        return Recommendations([replace(r, unmet=tuple(violations(self.products[r.product_id], prefs, need)))
                                 for r in ranked], prefs, alternatives=True)
 
     def _phrased(self, items: list[Recommendation], prefs: Preferences) -> list[Recommendation]:

@@ -49,7 +49,8 @@ def slot(events, name):
     return next(e["value"] for e in events if e["event"] == "slot" and e["name"] == name)
 
 
-ANGRY = [user("my parcel is late", intensity=-0.6), user("still nothing, this is a joke!!", intensity=-0.7, at=2.0)]
+ANGRY = [user("my parcel is late", intent="complain", intensity=-0.6),
+         user("still nothing, this is a joke!!", intent="complain", intensity=-0.7, at=2.0)]
 
 
 def test_name_mirrors_rasa():
@@ -102,7 +103,7 @@ def test_escalating_again_keeps_the_one_open_ticket(services):
 
 
 def test_a_problem_with_a_high_value_order_names_that_reason(services):
-    t = tracker([user("the tent in my order is missing its poles", intensity=-0.5)])
+    t = tracker([user("the tent in my order is missing its poles", intent="complain", intensity=-0.5)])
     t.slots["order_total"] = 589.99
     _, out = run(ActionEscalate(services), t)
     assert slot(out, "escalation")["reason"] == "high_value_order"

@@ -39,7 +39,8 @@ def test_refuses_the_wrong_email(services, demo_orders):
     dispatcher, events = run(ActionCheckOrderStatus(services), tracker)
     assert [m["response"] for m in dispatcher.messages] == ["utter_order_not_found"]
     assert "tracking_number" not in dispatcher.messages[0]
-    assert events == [SlotSet("order_id", None), SlotSet("email", None)]
+    # the order number stays: a corrected e-mail address alone runs the look-up again
+    assert events == [SlotSet("email", None)]
 
 
 def test_unknown_order(services):

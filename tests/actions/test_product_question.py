@@ -1,13 +1,22 @@
+from rasa_sdk.events import SlotSet
+
 from actions.product_question import ActionAnswerProductQuestion
 from tests.actions.conftest import make_tracker, run
 from tests.unit.test_preferences import CATALOG
 
 
-def ask(services, text, shown=None):
-    tracker = make_tracker(text, intent="product_question", slots={"shown_products": shown})
+def ask_with_events(services, text, shown=None, in_view=None, metadata=None):
+    tracker = make_tracker(text, intent="product_question", slots={"shown_products": shown, "product_in_view": in_view})
+    if metadata is not None:
+        next(e for e in reversed(tracker.events) if e.get("event") == "user")["metadata"] = metadata
     dispatcher, events = run(ActionAnswerProductQuestion(services), tracker)
-    assert events == []
-    return dispatcher.messages
+    return dispatcher.messages, events
+
+
+def ask(services, text, shown=None, in_view=None, metadata=None):
+    messages, events = ask_with_events(services, text, shown, in_view, metadata)
+    assert all(e["event"] == "slot" and e["name"] == "product_in_view" for e in events)
+    return messages
 
 
 def test_name_mirrors_rasa():
@@ -52,3 +61,27 @@ def test_unknown_product_gets_a_polite_question(kb_services):
     assert message["response"] == "utter_product_not_found"
     (message,) = ask(kb_services, "")
     assert message["response"] == "utter_product_not_found"
+
+
+def by_title(title):
+    return next(p for p in CATALOG if p["title"] == title)
+
+
+def test_it_means_the_product_page_the_question_was_asked_from(kb_services):
+    lamp = by_title("Black Diamond Spot 400 Plus")
+    messages, events = ask_with_events(kb_services, "is it waterproof?", metadata={"product_id": lamp["id"]})
+    assert messages[0]["text"].startswith("[Black Diamond Spot 400 Plus]")
+    assert events == [SlotSet("product_in_view", lamp["id"])]  # "it" keeps meaning this product
+
+
+def test_it_means_the_last_product_talked_about_even_after_an_earlier_carousel(kb_services):
+    lamp = by_title("Black Diamond Spot 400 Plus")
+    (message,) = ask(kb_services, "how much is it?", shown=["P0001", "P0018", "P0002"], in_view=lamp["id"])
+    assert message["text"] == f"[{lamp['title']}]({lamp['url']}): it costs ${lamp['price']:.2f}."
+
+
+def test_it_after_several_products_asks_which_one(kb_services):
+    (message,) = ask(kb_services, "is it waterproof?", shown=["P0001", "P0018", "P0002"])
+    assert message["response"] == "utter_product_which_one" and len(message["buttons"]) == 3
+    titles = {b["title"] for b in message["buttons"]}
+    assert titles == {p["title"] for p in CATALOG if p["id"] in ("P0001", "P0018", "P0002")}

@@ -171,3 +171,43 @@ def test_a_computed_fact_left_out_by_the_model_is_put_back():
     answer = service(FakeRetriever([passage(0.8)]), model).answer("I bought it 6 weeks ago, can I return it?")
     assert answer.generated
     assert answer.text.startswith("42 days have passed, which is outside the 30-day window. You can return most")
+
+
+class TopicRetriever:
+    """Passages by the question's topic word, like a real index would rank them."""
+
+    def __init__(self, by_word):
+        self.by_word = by_word
+
+    def retrieve(self, question, k):
+        low = question.lower()
+        return [p for word, p in self.by_word.items() if word in low][:k] or list(self.by_word.values())[:1]
+
+
+def test_each_question_of_a_message_is_answered_with_its_own_source():
+    methods = Passage(text="We accept Visa and PayPal.", title="Payments", section="Accepted payment methods",
+                      url="https://shop.test/pay", source="payments.md", score=0.8)
+    klarna = Passage(text="Orders over $50 can be split into 4 payments with Klarna.", title="Payments",
+                     section="Paying in instalments", url="https://shop.test/pay#klarna", source="payments.md",
+                     score=0.7)
+    answer = service(TopicRetriever({"methods": methods, "klarna": klarna})).answer(
+        "Which payment methods do you accept? Can I pay with Klarna?")
+    assert answer.found and "Visa" in answer.text and "Klarna" in answer.text and answer.unanswered == []
+    assert [s.section for s in answer.sources] == ["Accepted payment methods", "Paying in instalments"]
+
+
+def test_the_part_the_pages_do_not_answer_is_named_and_not_guessed():
+    returns = passage(0.8)
+    hours = Passage(text="Our flagship store is in Portland, Maine.", title="Contact", section="Flagship store",
+                    url="", source="contact.md", score=0.6)
+    answer = service(TopicRetriever({"return": returns, "store": hours})).answer(
+        "How long can I return items? Do you have a store in Chicago?")
+    assert answer.found and "30 days" in answer.text and "Portland" not in answer.text
+    assert answer.unanswered == ["Do you have a store in Chicago?"]
+
+
+def test_a_neighbouring_passage_is_not_an_answer():
+    hours = Passage(text="Our flagship store is in Portland, Maine. It opens at 10 am.", title="Contact",
+                    section="Flagship store", url="", source="contact.md", score=0.45)
+    answer = service(FakeRetriever([hours])).answer("Do you have a store in Chicago?")
+    assert not answer.found and answer.reason == "no_match"

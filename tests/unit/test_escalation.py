@@ -111,6 +111,15 @@ def test_the_labelled_conversations_meet_the_targets():
     assert m["reason_accuracy"] >= 0.95, m
 
 
+def test_an_order_number_or_an_e_mail_address_carries_no_mood():
+    from bot.escalation import turns_from_events
+
+    events = [{"event": "user", "text": "wrong.person@example.com", "parse_data": {
+        "intent": {"name": "inform", "confidence": 0.97}, "sentiment": {"intensity": -0.74}}}]
+    turns, _ = turns_from_events(events, CFG)
+    assert turns[0].sentiment == 0.0 and not decide(turns + turns, CFG).escalate
+
+
 def test_turns_from_rasa_events():
     from bot.escalation import turns_from_events
 
@@ -122,7 +131,7 @@ def test_turns_from_rasa_events():
               {"event": "action", "name": "action_answer_question"},
               {"event": "bot", "text": "I don't know", "metadata": {"utter_action": "utter_knowledge_not_found"}},
               user("asdf", intent="nlu_fallback"), {"event": "action", "name": "action_default_fallback"},
-              user("ok", intensity=-0.2)]
+              user("ok", intent="affirm", intensity=-0.2)]
     turns, since = turns_from_events(events, CFG)
     assert [t.bot_failed for t in turns] == [True, True, False] and since is None
     assert turns[2].sentiment == -0.2 and turns[1].intent == "nlu_fallback"

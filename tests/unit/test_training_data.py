@@ -39,3 +39,23 @@ def test_domain_lists_intents_and_entities_and_every_entity_is_annotated():
 def test_conversation_tests():
     stories = yaml.safe_load((ROOT / "tests" / "test_stories.yml").read_text())["stories"]
     assert len(stories) >= 15
+
+
+def test_the_customer_test_split_shares_no_message_with_the_training_data():
+    """bench/nlu_customers_test.csv measures the served model on messages it never saw (make bench-nlu-customers)."""
+    import csv
+    import re
+
+    import yaml
+
+    from tests.conftest import ROOT
+
+    seen = set()
+    for path in (ROOT / "data" / "nlu").glob("*.yml"):
+        for item in yaml.safe_load(path.read_text(encoding="utf-8")).get("nlu", []):
+            for line in (item.get("examples") or "").splitlines():
+                seen.add(re.sub(r"\[([^\]]+)\]\([^)]+\)", r"\1", line.strip()[2:].strip()).lower())
+    with open(ROOT / "bench" / "nlu_customers_test.csv", newline="", encoding="utf-8") as f:
+        rows = list(csv.DictReader(f))
+    assert len(rows) >= 80
+    assert [r["text"] for r in rows if r["text"].lower() in seen] == []

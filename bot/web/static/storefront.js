@@ -17,7 +17,7 @@
       const ask = document.createElement("button");
       ask.type = "button"; ask.textContent = "Ask about this";
       ask.addEventListener("click", () => {
-        if (window.Concierge) { window.Concierge.open(); window.Concierge.send(`Tell me about the ${p.title}`); }
+        if (window.Concierge) { window.Concierge.open(); window.Concierge.send(`Tell me about the ${p.title}`, null, { product_id: p.id }); }
       });
       li.append(img, title, meta, ask);
       grid.append(li);

@@ -414,11 +414,13 @@
     storage.setItem(OUTBOX_KEY, JSON.stringify(items));
   }
 
-  function sendMessage(text, display) {
+  // `context`: what the page tells the assistant about this message, e.g. { product_id } for "Ask about this"
+  function sendMessage(text, display, context) {
     text = String(text || "").trim();
     if (!text) return;
     clearQuickReplies();
     const item = { id: newId("m-"), text, display: display && display !== text ? display : null, at: Date.now() };
+    if (context && typeof context.product_id === "string") item.product_id = context.product_id.slice(0, 64);
     saveOutbox(outbox().concat([item]));
     addUser(display || text, "pending", item.id);
     flush();
@@ -469,7 +471,8 @@
         try {
           ack = await socket.timeout(ACK_TIMEOUT_MS).emitWithAck("user_uttered", {
             message: next.text, session_id: sessionId,
-            metadata: { message_id: next.id, display: next.display || undefined, language: lang },
+            metadata: { message_id: next.id, display: next.display || undefined, language: lang,
+                        product_id: next.product_id || undefined },
           });
         } catch (err) {
           break; // no acknowledgement (disconnected or timed out): retried after the next connect
