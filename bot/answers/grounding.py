@@ -182,6 +182,17 @@ REGION_ALIASES = {"uk": ("united", "kingdom"), "us": ("united", "states"), "usa"
                   "eu": ("european", "union"), "america": ("united", "states")}
 
 
+def covering_context(passages: list[Passage], question: str, generic: frozenset = frozenset()) -> list[Passage]:
+    """For a follow-up joined to its earlier question ("... shipping to Canada? and for express?"), the passages
+    that leave the fewest of its topic words uncovered: the one that says express does not go to Canada beats the
+    one with the United States' express price."""
+    if not passages:
+        return passages
+    missing = [len(uncovered_words(question, [p.text, f"{p.title} {p.section}"], generic)) for p in passages]
+    fewest = min(missing)
+    return [p for p, n in zip(passages, missing) if n == fewest]
+
+
 def names_in(question: str, words: list[str]) -> list[str]:
     """The `words` written with a capital inside the question ("a store in Chicago"): names, never tolerated."""
     return [w for w in words if re.search(rf"(?<=[\w,;:]\s)\b{re.escape(w.capitalize())}\b", question)]

@@ -19,8 +19,9 @@ from typing import Callable
 
 from bot.answers.gaps import GapLog, KnowledgeGap
 from bot.answers.grounding import (ECHO_START_RE, LEAD_IN_RE, Evidence, GroundingConfig, check_faithfulness,
-                                   is_responsive, looks_like_injection, numbers, resolve_follow_up, select_evidence,
-                                   names_in, refers_back, split_questions, uncovered_words, window_facts)
+                                   covering_context, is_responsive, looks_like_injection, names_in, numbers,
+                                   refers_back, resolve_follow_up, select_evidence, split_questions, uncovered_words,
+                                   window_facts)
 from bot.answers.prompt import phrasing_messages
 from bot.knowledge.chroma_index import IndexUnavailable
 from bot.knowledge.documents import split_sentences
@@ -135,14 +136,15 @@ class AnswerService:
             searched = resolve_follow_up(part, context)
             t0 = time.perf_counter()
             try:
-                passages = self.retriever.retrieve(searched, self.top_k)
+                # a follow-up looks wider: the passage about what it adds may rank below the earlier topic's
+                passages = self.retriever.retrieve(searched, self.top_k * (2 if searched != part else 1))
             except IndexUnavailable as e:
                 log.error("knowledge base unavailable: %s", e)
                 self._gap(question, searched, 0.0, "knowledge_unavailable", sender_id)
                 return Answer(found=False, reason="knowledge_unavailable", searched_for=searched)
             timings["retrieval_ms"] = timings.get("retrieval_ms", 0.0) + (time.perf_counter() - t0) * 1000
             if searched != part:
-                passages = prefer_focus(passages, part)
+                passages = covering_context(prefer_focus(passages, part), searched, self.config.generic_terms)
             score = passages[0].score if passages else 0.0
             best = max(best, score)
             evidence = None

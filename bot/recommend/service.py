@@ -208,9 +208,14 @@ class RecommendationService:
         # nothing fits: the nearest products, fewest broken constraints first, same kind of product first
         near = [(h.similarity, self.products[h.id]) for h in self.index.query(qvec, CANDIDATES)
                 if h.id in self.products and h.id not in exclude]
-        # a budget is the limit shoppers hold to most ("cheaper"): among equals, within it first
-        near.sort(key=lambda sp: (len(violations(sp[1], prefs, need)), "over budget" in violations(sp[1], prefs, need),
-                                  "category" in violations(sp[1], prefs, need), -sp[0]))
+        # the closest: those that break the fewest constraints, and the budget (what "cheaper" just asked for)
+        # only when nothing within it comes as close
+        broken = {p["id"]: violations(p, prefs, need) for _, p in near}
+        fewest = min((len(v) for v in broken.values()), default=0)
+        near = [sp for sp in near if len(broken[sp[1]["id"]]) == fewest]
+        if any("over budget" not in broken[p["id"]] for _, p in near):
+            near = [sp for sp in near if "over budget" not in broken[sp[1]["id"]]]
+        near.sort(key=lambda sp: ("category" in broken[sp[1]["id"]], -sp[0]))
         ranked = self._rank(near[: k * 3], prefs, k, keep_order=True)
         return Recommendations([replace(r, unmet=tuple(violations(self.products[r.product_id], prefs, need)))
                                 for r in ranked], prefs, alternatives=True)
