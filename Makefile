@@ -31,7 +31,7 @@ STORE_DATA    := knowledge/catalog/products.json knowledge/store/customers.json 
 
 .PHONY: help setup run test validate test-rasa test-py train index store sentiment-model handoff-db agent freeze \
 	demo-data clean \
-	bench-kb bench-rec bench-sentiment bench-escalation bench-nlu bench-nlu-customers bench-load bench-report bench-args bench llm-qwen
+	bench-kb bench-rec bench-sentiment bench-escalation bench-nlu bench-nlu-customers bench-first-reply bench-load bench-report bench-args bench llm-qwen
 
 help:
 	@echo "make run    set up what is missing, then start Concierge (chat on http://localhost:8080, agent console on :8090)"
@@ -42,6 +42,7 @@ help:
 	@echo "make bench-escalation          escalation decision on labelled conversations -> reports/escalation.*"
 	@echo "make bench-nlu [TRAIN= TEST= BASELINE_FROM=]  intent detection vs Rasa's default pipeline -> reports/nlu.*"
 	@echo "make bench-nlu-customers       the served model's intents on bench/nlu_customers_test.csv -> reports/nlu_customers.*"
+	@echo "make bench-first-reply [PER_INTENT=12]  first replies to Bitext e-commerce messages -> reports/first_reply.*"
 	@echo "make bench-load [CUSTOMERS=20 DURATION=120 THINK=3-8]  the stack under load vs plain Rasa -> reports/load.*"
 	@echo "make bench [BASELINES=train]   every benchmark, then reports/README.md with charts"
 	@echo "make agent AGENT=name [ROLE=admin]  add an agent account for the agent API (:8090)"
@@ -164,9 +165,18 @@ bench-nlu: | $(VENV)/.installed $(RASA_VENV)/.installed
 	$(PY) -m bot.bench.nlu --train $(TRAIN) --test $(TEST) --name $(NLU_REPORT) \
 	  $(if $(BASELINE_FROM),--baseline-from $(BASELINE_FROM)) $(if $(REUSE_BASELINE),--reuse-baseline)
 
-# The served model (trained on data/) on the held-apart test split of customer messages (never trained or tuned on).
+# The served model (trained on data/) on the held-apart test split of customer messages (never trained or tuned on),
+# and on CLINC150's out-of-scope dev rows (the weather, the news, other services: the out-of-scope reply is right).
 bench-nlu-customers: models/.trained | $(VENV)/.installed
 	$(PY) -m bot.bench.nlu --model models/concierge.tar.gz --test bench/nlu_customers_test.csv --name nlu_customers
+	$(PY) -m bot.bench.nlu --model models/concierge.tar.gz --test ../shared/datasets/clinc150/dev.csv --only oos \
+	  --name nlu_oos_clinc150
+
+# First replies to Bitext's e-commerce first messages (27 intents), on the real servers; LLM_BACKEND=none: the
+# phrasing never changes which page answers.
+PER_INTENT ?= 12
+bench-first-reply: setup
+	LLM_BACKEND=none $(PY) -m bot.bench.first_reply --per-intent $(PER_INTENT)
 
 # Simulated customers through the REST channel, then the same turns against plain Rasa (trained once, cached).
 CUSTOMERS ?= 20
@@ -192,6 +202,7 @@ bench: bench-args setup
 	  TEST=../shared/datasets/clinc150/dev.csv NLU_REPORT=nlu_clinc150 $(BENCH_NLU_BASELINE)
 	$(MAKE) --no-print-directory bench-nlu-customers
 	$(MAKE) --no-print-directory bench-kb
+	$(MAKE) --no-print-directory bench-first-reply
 	$(MAKE) --no-print-directory bench-rec
 	$(MAKE) --no-print-directory bench-sentiment
 	$(MAKE) --no-print-directory bench-escalation

@@ -16,6 +16,7 @@ from bot.escalation import EscalationConfig
 from bot.handoff.service import HandoffPolicy, HandoffService
 from bot.handoff.store import SqlHandoffStore
 from bot.llm.base import ChatModel
+from bot.llm.budget import BudgetedChatModel
 from bot.orders.service import OrderService
 from bot.recommend.catalog import load_products
 from bot.recommend.personal import Personaliser
@@ -102,7 +103,15 @@ class Services:
 
     @cached_property
     def chat_model(self) -> ChatModel | None:
-        """The back end that phrases answers, per LLM_BACKEND; None = extractive answers only."""
+        """The back end that phrases answers, per LLM_BACKEND (None = extractive answers only), never waited for:
+        at most LLM_PHRASE_SLOTS generations at once, each within LLM_PHRASE_BUDGET_S (0: no limit)."""
+        model = self._chat_backend()
+        s = self.settings
+        if model is None or s.llm_phrase_budget_s <= 0:
+            return model
+        return BudgetedChatModel(model, slots=s.llm_phrase_slots, budget_s=s.llm_phrase_budget_s)
+
+    def _chat_backend(self) -> ChatModel | None:
         s = self.settings
         if s.llm_backend == "none":
             return None

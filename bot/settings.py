@@ -67,6 +67,8 @@ class Settings:
     llm_retries: int
     llm_threads: int
     llm_nice: int  # llamacpp: CPU priority of generation, 0 (same as the turns) to 19 (yields the most)
+    llm_phrase_slots: int  # generations at once; an answer arriving when all are taken is sent unphrased at once
+    llm_phrase_budget_s: float  # a phrasing not finished within this is dropped for the checked evidence (0: off)
     # sentiment and escalation
     sentiment_model_dir: Path
     escalation_config: Path
@@ -167,6 +169,8 @@ class Settings:
             llm_retries=int(number("LLM_RETRIES", "2", int)),
             llm_threads=int(number("LLM_THREADS", "2", int)),
             llm_nice=between("LLM_NICE", "10", 0, 19),
+            llm_phrase_slots=between("LLM_PHRASE_SLOTS", "1", 1, 64),
+            llm_phrase_budget_s=float(number("LLM_PHRASE_BUDGET_S", "2.5", float)),
             sentiment_model_dir=path("SENTIMENT_MODEL_DIR", str(data_dir / "models" / "sentiment-en")),
             escalation_config=path("ESCALATION_CONFIG", "escalation.yml"),
             handoff_db_url=get("HANDOFF_DB_URL", f"sqlite:///{data_dir / 'handoff.db'}"),

@@ -176,7 +176,12 @@ QUESTION_FORM_TERMS = frozenset(terms(
     "kind sort type go going come comes need needs want wanted make made happen tell know sure ok okay really "
     "hey hi hello please thanks ask asking question questions wondering idea wait actually btw quick quickly um oh "
     "so well just also policy policies rule rules info information detail details exactly general generally "
-    "usually normally typically currently right now today option options"))
+    "usually normally typically currently right now today option options "
+    # the words of a request for help rather than of its topic ("I need assistance checking the status of ...")
+    "help helping assistance assist check checking see look find show know user users company customer status "
+    "case cases issue issues problem problems error errors report reporting notify trying try last recent "
+    "previous purchase purchases getting online wanna different another open opening make making solve fix file "
+    "somebody someone person thing things"))
 PRICE_TERMS = frozenset(terms("cost costs price prices fee fees charge charges expensive cheap much"))
 REGION_ALIASES = {"uk": ("united", "kingdom"), "us": ("united", "states"), "usa": ("united", "states"),
                   "eu": ("european", "union"), "america": ("united", "states")}
@@ -211,7 +216,7 @@ def uncovered_words(question: str, evidence: list[str], generic: frozenset = fro
     for word in dict.fromkeys(WORD_RE.findall(question.lower().replace("’", "'"))):
         t = stem(word)
         if word in STOPWORDS or t in QUESTION_FORM_TERMS or word in QUESTION_FORM_TERMS or t in generic or \
-                t.isdigit() or t in cover:
+                t.isdigit() or t in cover or NEGATION_RE.fullmatch(word):
             continue
         if word in REGION_ALIASES and all(w in cover for w in terms(" ".join(REGION_ALIASES[word]))):
             continue

@@ -29,6 +29,7 @@ from bot.knowledge.embeddings import Embedder
 from bot.knowledge.lexical import terms
 from bot.knowledge.retriever import Passage, Retriever
 from bot.llm.base import ChatModel, ChatModelError
+from bot.llm.budget import ChatModelBusy
 
 log = logging.getLogger(__name__)
 
@@ -244,6 +245,8 @@ class AnswerService:
         t0 = time.perf_counter()
         try:
             text = self.chat_model.complete(phrasing_messages(question, evidence.facts), MAX_GENERATED_TOKENS)
+        except ChatModelBusy as e:  # other answers hold the model, or it is too slow: this one is not kept waiting
+            return extractive, False, [str(e)]
         except ChatModelError as e:
             log.warning("chat model failed, answering extractively: %s", e)
             return extractive, False, [f"chat model failed: {e}"]

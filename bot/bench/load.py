@@ -368,7 +368,10 @@ def main(argv: list[str] | None = None) -> int:
                   "machine_note": f"{os.cpu_count()} cores ({cpu_model() or 'processor not reported'}), every process "
                                   "on this machine",
                   # before anything starts: how fast this machine's cores are, to read the absolute latencies
-                  "cpu_reference_ms": cpu_reference_ms()}
+                  "cpu_reference_ms": cpu_reference_ms(),
+                  # how knowledge answers use the chat model (0: every answer waits for its phrasing)
+                  "llm_backend": settings.llm_backend, "llm_phrase_slots": settings.llm_phrase_slots,
+                  "llm_phrase_budget_s": settings.llm_phrase_budget_s}
     with tempfile.TemporaryDirectory(prefix="bench-load-") as tmp:
         work = Path(tmp)
         plain = None if args.no_baseline else plain_rasa_model(settings, args.seed, settings.data_dir / "bench")

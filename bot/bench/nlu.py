@@ -253,11 +253,16 @@ def markdown(flat: dict, sweep: list[dict], train: Path, test: Path) -> str:
 OUT_OF_SCOPE_INTENT = "out_of_scope"  # the project's own out-of-scope intent counts as `oos`
 
 
-def served_model(model: Path, test: Path, name: str, settings: Settings) -> int:
+def served_model(model: Path, test: Path, name: str, settings: Settings, only: str | None = None) -> int:
     """The model `make run` serves (trained on data/), on a held-apart test CSV of customer messages: accuracy,
-    macro F1, per-intent accuracy and the misses. Nothing is trained."""
+    macro F1, per-intent accuracy and the misses. Nothing is trained. `only`: keep the rows of that label (the
+    out-of-scope rows of another data set, whose other intents are not the store's)."""
     try:
         rows = read_rows(test)
+        if only:
+            rows = [(t, i) for t, i in rows if i == only]
+            if not rows:
+                raise ValueError(f"{test}: no rows with the intent {only!r}")
     except (OSError, ValueError) as exc:
         print(f"bench-nlu: {exc}", file=sys.stderr)
         return 2
@@ -273,7 +278,8 @@ def served_model(model: Path, test: Path, name: str, settings: Settings) -> int:
         predictions = [json.loads(line) for line in out.read_text(encoding="utf-8").splitlines()]
     predicted = [OOS if outcome(p) == OUT_OF_SCOPE_INTENT else outcome(p) for p in predictions]
     latencies = [p["ms"] for p in predictions]
-    flat = {"model": str(model), "test": str(test), "test_rows": len(rows), "intents": len(set(gold)),
+    flat = {"model": str(model), "test": str(test), "only": only or "", "test_rows": len(rows),
+            "intents": len(set(gold)),
             **metrics(gold, predicted), "parse_p50_ms": round(percentile(latencies, 50), 1),
             "parse_p95_ms": round(percentile(latencies, 95), 1)}
     per_intent = {}
@@ -313,10 +319,11 @@ def main(argv: list[str] | None = None) -> int:
                         help="the project pipeline to measure (default: config.yml)")
     parser.add_argument("--model", type=Path, help="measure this trained model (the served one) on TEST instead of "
                                                      "training on TRAIN")
+    parser.add_argument("--only", help="with --model: keep only the TEST rows of this intent (e.g. oos)")
     args = parser.parse_args(argv)
     settings = Settings.from_env()
     if args.model:
-        return served_model(args.model, args.test, args.name, settings)
+        return served_model(args.model, args.test, args.name, settings, args.only)
     if not args.train:
         parser.error("--train is required without --model")
     try:

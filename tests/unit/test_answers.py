@@ -211,3 +211,12 @@ def test_a_neighbouring_passage_is_not_an_answer():
                     section="Flagship store", url="", source="contact.md", score=0.45)
     answer = service(FakeRetriever([hours])).answer("Do you have a store in Chicago?")
     assert not answer.found and answer.reason == "no_match"
+
+
+def test_a_busy_chat_model_is_not_waited_for_the_checked_evidence_goes_at_once():
+    from bot.llm.budget import ChatModelBusy
+
+    model = FakeChatModel(error=ChatModelBusy("the chat model is busy with another answer"))
+    answer = service(FakeRetriever([passage(0.8)]), model).answer("how long can I return items?")
+    assert answer.found and not answer.generated and answer.text.startswith("You can return most items")
+    assert answer.rejected == ["the chat model is busy with another answer"]

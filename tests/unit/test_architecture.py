@@ -1,4 +1,4 @@
-"""The import rules of DEVELOPERS.md, checked on the source."""
+"""The import rules of CONTRIBUTING.md, checked on the source."""
 import ast
 from pathlib import Path
 
