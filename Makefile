@@ -177,6 +177,8 @@ bench-nlu-customers: models/.trained | $(VENV)/.installed
 PER_INTENT ?= 12
 bench-first-reply: setup
 	LLM_BACKEND=none $(PY) -m bot.bench.first_reply --per-intent $(PER_INTENT)
+	LLM_BACKEND=none $(PY) -m bot.bench.first_reply --data ../shared/datasets/clinc150/dev.csv --only oos \
+	  --per-intent 100 --name first_reply_oos_clinc150
 
 # Simulated customers through the REST channel, then the same turns against plain Rasa (trained once, cached).
 CUSTOMERS ?= 20

@@ -5,8 +5,8 @@
 Bitext's e-commerce customer-service sample (27 intents any online store has, in a vendor's wording) is sampled
 per intent (seeded), and each message opens a new conversation through the REST channel of the same servers
 `make run` starts. The first reply is judged appropriate per intent (`APPROPRIATE`): a cited answer from the
-help page that covers it, the order-number question, a handoff when a person is asked for, or the complaint
-reply. Writes reports/first_reply.json and .md (per intent, and the replies that missed).
+help page that covers it, the order-number question, a handoff when a person is asked for, the complaint
+reply, or (to place an order) the question of what the shopper is looking for. Writes reports/first_reply.json and .md (per intent, and the replies that missed).
 """
 from __future__ import annotations
 
@@ -29,7 +29,8 @@ from bot.settings import PROJECT_ROOT, Settings
 DATASETS = PROJECT_ROOT.parent / "shared" / "datasets"
 
 # what counts as an appropriate first reply: "page:<help page>" (a cited answer from it), "order" (the order-number
-# question), "handoff" (a person is brought in), "complaint" (the apology with the offer of a person)
+# question), "handoff" (a person is brought in), "complaint" (the apology with the offer of a person), "shopping"
+# (what the shopper is looking for, to recommend it)
 ACCOUNT = {"page:account-privacy"}
 APPROPRIATE = {
     "cancel_order": {"page:order-changes", "order"},
@@ -51,12 +52,15 @@ APPROPRIATE = {
     "delivery_period": {"page:shipping", "order"},
     "newsletter_subscription": {"page:newsletter"},
     "payment_issue": {"page:ordering", "page:payments", "handoff"},
-    "place_order": {"page:ordering"},
+    "place_order": {"page:ordering", "shopping"},
     "review": {"page:reviews"},
     "track_order": {"order"},
+    # CLINC150's out-of-scope rows (--data .../clinc150/dev.csv --only oos): not the store's business
+    "oos": {"out_of_scope", "refusal", "fallback"},
 }
 MARKERS = (("handoff", ("bring in a person", "passing it to our customer team", "opened ticket")),
            ("order", ("what's your order number",)),
+           ("shopping", ("what are you shopping for",)),
            ("complaint", ("i'm really sorry about this",)),
            ("refusal", ("i don't have that information", "i don't have that in our help pages")),
            ("out_of_scope", ("outside what i can help with",)),
@@ -88,9 +92,11 @@ def ask(url: str, sender: str, text: str, timeout_s: float = 120.0) -> list[dict
     return messages if isinstance(messages, list) and messages else None
 
 
-def sample(path: Path, per_intent: int, seed: int) -> list[tuple[str, str]]:
+def sample(path: Path, per_intent: int, seed: int, only: str | None = None) -> list[tuple[str, str]]:
     with open(path, newline="", encoding="utf-8") as f:
         rows = [(r["text"].strip(), r["intent"].strip()) for r in csv.DictReader(f) if r.get("text")]
+    if only:
+        rows = [(t, i) for t, i in rows if i == only]
     by_intent: dict[str, list[str]] = defaultdict(list)
     for text, intent in rows:
         by_intent[intent].append(text)
@@ -104,10 +110,13 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--per-intent", type=int, default=12)
     parser.add_argument("--seed", type=int, default=42)
     parser.add_argument("--name", default="first_reply")
+    parser.add_argument("--only", help="keep only the rows of this intent (e.g. CLINC150's oos)")
     args = parser.parse_args(argv)
     if not args.data.is_file():
         parser.error(f"{args.data} does not exist")
-    rows = sample(args.data, args.per_intent, args.seed)
+    rows = sample(args.data, args.per_intent, args.seed, args.only)
+    if not rows:
+        parser.error(f"{args.data}: no rows" + (f" with the intent {args.only!r}" if args.only else ""))
     unknown = sorted({i for _, i in rows} - set(APPROPRIATE))
     if unknown:
         parser.error(f"no appropriate replies defined for the intents {unknown}")
@@ -141,18 +150,20 @@ def main(argv: list[str] | None = None) -> int:
         mine = [r for r in results if r[1] == intent]
         if mine:
             per_intent[intent] = round(sum(r[3] for r in mine) / len(mine), 4)
-    flat = {"data": str(args.data), "messages": len(results), "per_intent": args.per_intent, "seed": args.seed,
+    flat = {"data": str(args.data), "only": args.only or "", "messages": len(results), "per_intent": args.per_intent, "seed": args.seed,
             "llm": settings.llm_backend, "appropriate_rate": sum(r[3] for r in results) / max(1, len(results)),
             "errors": sum(r[2] == "error" for r in results),
             "reply_p50_ms": percentile([r[4] for r in results], 50),
             "reply_p95_ms": percentile([r[4] for r in results], 95),
             **{f"appropriate_{k}": v for k, v in per_intent.items()}}
     md = ["# First replies to real-world first messages", "",
-          f"Bitext e-commerce sample (`{args.data.name}`, CDLA-Sharing-1.0): {args.per_intent} messages per intent, "
+          f"`{args.data}`{f' (rows of {args.only} only)' if args.only else ''}: {args.per_intent} messages per intent, "
           f"seed {args.seed}, {len(results)} in all, each the first message of a new conversation through the REST "
           "channel of the real servers. Appropriate: a cited answer from the page that covers the intent, the "
           "order-number question, a handoff when a person is asked for, or the complaint reply (see "
-          "`APPROPRIATE` in `bot/bench/first_reply.py`). No published figures: vendor data, a sanity check.", "",
+          "`APPROPRIATE` in `bot/bench/first_reply.py`); for out-of-scope rows, the out-of-scope reply, an honest "
+          "refusal or the request to rephrase. Bitext's e-commerce sample (CDLA-Sharing-1.0) has no published "
+          "figures: vendor data, a sanity check.", "",
           f"Appropriate first replies: **{flat['appropriate_rate']:.3f}**; reply p50 {flat['reply_p50_ms']:.0f} ms, "
           f"p95 {flat['reply_p95_ms']:.0f} ms.", "", "| intent | appropriate |", "|---|---|"]
     md += [f"| {k} | {v:.2f} |" for k, v in per_intent.items()]
