@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import logging
 import re
+import threading
 import time
 from dataclasses import dataclass, field, replace
 from typing import Callable
@@ -118,7 +119,8 @@ class AnswerService:
         self.top_k = top_k
         self.max_chars = max_chars
         self.speller = speller  # misspelt words corrected against the store's vocabulary before retrieval
-        self._words: dict[str, list[float]] = {}  # word embeddings for the topic check, kept across questions
+        self._embedded: dict[str, list[float]] = {}  # words and sentences, kept across questions
+        self._embedded_lock = threading.Lock()
 
     def answer(self, question: str | None, history: list[str] | None = None, sender_id: str = "") -> Answer:
         question = " ".join((question or "").split())[:MAX_QUESTION_CHARS]
@@ -196,7 +198,7 @@ class AnswerService:
             others = [s for p in evidence.passages for s in split_sentences(p.text) if s not in evidence.sentences
                       and not looks_like_injection(s)]
             words = {w: i for i, t in enumerate(evidence.sentences + heads + others) for w in terms(t) if len(w) > 2}
-            vectors = self._word_vectors(missing + list(words))
+            vectors = self._vectors(missing + list(words))
             added, still = [], []
             for m in missing:
                 cos, word = max(((sum(a * b for a, b in zip(vectors[m], vectors[w])), w) for w in words),
@@ -213,22 +215,28 @@ class AnswerService:
                 return replace(evidence, sentences=sentences)
         return evidence if self.config.on_topic(missing, passage_score, names_in(question, missing)) else None
 
-    def _word_vectors(self, words: list[str]) -> dict[str, list[float]]:
-        new = [w for w in dict.fromkeys(words) if w not in self._words]
+    def _vectors(self, texts: list[str]) -> dict[str, list[float]]:
+        """Embeddings of words and sentences, each computed once and kept (up to 20,000)."""
+        with self._embedded_lock:  # answers run on several threads of the action server
+            known = {t: self._embedded[t] for t in texts if t in self._embedded}
+        new = [t for t in dict.fromkeys(texts) if t not in known]
         if new:
-            if len(self._words) > 20_000:
-                self._words.clear()
-            self._words.update(zip(new, self.embedder.embed(new)))
-        return {w: self._words[w] for w in words}
+            known.update(zip(new, self.embedder.embed(new)))
+            with self._embedded_lock:
+                if len(self._embedded) > 20_000:
+                    self._embedded.clear()
+                self._embedded.update((t, known[t]) for t in new)
+        return known
 
     def _similarity(self, question: str):
         if self.embedder is None:
             return None
-        embedder = self.embedder
 
         def cosines(sentences: list[str]) -> list[float]:
-            q, *vectors = embedder.embed([question, *sentences])
-            return [sum(a * b for a, b in zip(q, v)) for v in vectors]  # the embeddings are normalised
+            # kept across calls: the passages' sentences come back for every part and every topic try
+            vectors = self._vectors([question, *sentences])
+            q = vectors[question]
+            return [sum(a * b for a, b in zip(q, vectors[s])) for s in sentences]  # the embeddings are normalised
 
         return cosines
 

@@ -18,8 +18,6 @@ import random
 import sys
 import tempfile
 import time
-import urllib.error
-import urllib.request
 from collections import defaultdict
 from pathlib import Path
 
@@ -80,18 +78,6 @@ def outcome(messages: list[dict]) -> str:
     return "other"
 
 
-def ask(url: str, sender: str, text: str, timeout_s: float = 120.0) -> list[dict] | None:
-    """The replies to one message through the REST channel (None: no reply)."""
-    body = json.dumps({"sender": sender, "message": text}).encode()
-    req = urllib.request.Request(url, data=body, method="POST", headers={"Content-Type": "application/json"})
-    try:
-        with urllib.request.urlopen(req, timeout=timeout_s) as resp:
-            messages = json.loads(resp.read() or b"[]")
-    except (urllib.error.URLError, OSError, ValueError):
-        return None
-    return messages if isinstance(messages, list) and messages else None
-
-
 def sample(path: Path, per_intent: int, seed: int, only: str | None = None) -> list[tuple[str, str]]:
     with open(path, newline="", encoding="utf-8") as f:
         rows = [(r["text"].strip(), r["intent"].strip()) for r in csv.DictReader(f) if r.get("text")]
@@ -120,7 +106,7 @@ def main(argv: list[str] | None = None) -> int:
     unknown = sorted({i for _, i in rows} - set(APPROPRIATE))
     if unknown:
         parser.error(f"no appropriate replies defined for the intents {unknown}")
-    from bot.bench.load import project_specs, stack_env
+    from bot.bench.load import post, project_specs, stack_env
     from bot.cli.processes import ProcessGroup
 
     results = []
@@ -137,7 +123,7 @@ def main(argv: list[str] | None = None) -> int:
             url = f"http://127.0.0.1:{settings.rasa_port}/webhooks/rest/webhook"
             for n, (text, intent) in enumerate(rows, 1):
                 t0 = time.perf_counter()
-                messages = ask(url, f"first-{n}", text)
+                messages = post(url, f"first-{n}", text)
                 ms = (time.perf_counter() - t0) * 1000
                 got = outcome(messages) if messages else "error"
                 results.append((text, intent, got, got in APPROPRIATE[intent], ms))

@@ -145,15 +145,21 @@ class MemorySampler(threading.Thread):
 
 # --- customers -----------------------------------------------------------------------------------------------
 
-def say(url: str, sender: str, text: str, timeout_s: float = 120.0) -> tuple[bool, str]:
+def post(url: str, sender: str, text: str, timeout_s: float = 120.0) -> list[dict] | None:
+    """The replies to one message through the REST channel (None: an error or no reply)."""
     body = json.dumps({"sender": sender, "message": text}).encode()
     req = urllib.request.Request(url, data=body, method="POST", headers={"Content-Type": "application/json"})
     try:
         with urllib.request.urlopen(req, timeout=timeout_s) as resp:
             messages = json.loads(resp.read() or b"[]")
     except (urllib.error.URLError, OSError, ValueError):
-        return False, ""
-    if not isinstance(messages, list) or not messages:
+        return None
+    return messages if isinstance(messages, list) and messages else None
+
+
+def say(url: str, sender: str, text: str, timeout_s: float = 120.0) -> tuple[bool, str]:
+    messages = post(url, sender, text, timeout_s)
+    if messages is None:
         return False, ""
     return True, "\n".join(str(m.get("text") or "") for m in messages if isinstance(m, dict))
 
