@@ -29,7 +29,7 @@ TRAINING_DATA := config.yml domain.yml $(shell find data -name '*.yml')
 KNOWLEDGE     := $(shell find knowledge/policies -type f)
 STORE_DATA    := knowledge/catalog/products.json knowledge/store/customers.json knowledge/store/orders.json
 
-.PHONY: help setup run test validate test-rasa test-py train index store sentiment-model handoff-db agent freeze \
+.PHONY: help setup run test lint validate test-rasa test-py train index store sentiment-model handoff-db agent freeze \
 	demo-data clean \
 	bench-kb bench-rec bench-sentiment bench-escalation bench-nlu bench-nlu-customers bench-first-reply bench-load bench-report bench-args bench llm-qwen
 
@@ -46,7 +46,8 @@ help:
 	@echo "make bench-load [CUSTOMERS=20 DURATION=120 THINK=3-8]  the stack under load vs plain Rasa -> reports/load.*"
 	@echo "make bench [BASELINES=train]   every benchmark, then reports/README.md with charts"
 	@echo "make agent AGENT=name [ROLE=admin]  add an agent account for the agent API (:8090)"
-	@echo "other:      setup train index store sentiment-model handoff-db validate test-rasa test-py demo-data freeze clean llm-qwen"
+	@echo "other:      setup train index store sentiment-model handoff-db lint validate test-rasa test-py demo-data freeze"\
+	  "clean llm-qwen"
 
 # --- environments ---------------------------------------------------------
 $(RASA_VENV)/.installed: requirements-rasa.txt
@@ -121,7 +122,11 @@ run: setup
 	$(PY) -m bot.cli.run
 
 test: setup
-	$(MAKE) --no-print-directory validate test-rasa test-py
+	$(MAKE) --no-print-directory lint validate test-rasa test-py
+
+# pyflakes, pycodestyle and bugbear (ruff.toml) on every Python file; the import rules are tests/unit/test_architecture.py
+lint: | $(VENV)/.installed
+	$(VENV)/bin/ruff check --no-cache .
 
 validate: | $(RASA_VENV)/.installed
 	$(RASA) data validate

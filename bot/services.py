@@ -1,11 +1,16 @@
 """Composition root: builds every service once, lazily, from one Settings object."""
 from __future__ import annotations
 
+import logging
+import time
 from functools import cached_property, lru_cache
 from pathlib import Path
 
+import yaml
+
+from bot.answers.cache import AnswerCache
 from bot.answers.gaps import JsonlGapLog
-from bot.answers.grounding import GroundingConfig
+from bot.answers.grounding import STORE_TERMS, GroundingConfig, synonym_table
 from bot.answers.service import AnswerService
 from bot.knowledge.chroma_index import ChromaIndex
 from bot.knowledge.embeddings import SentenceTransformerEmbedder
@@ -15,7 +20,7 @@ from bot.knowledge.spelling import wordpiece_words
 from bot.escalation import EscalationConfig
 from bot.handoff.service import HandoffPolicy, HandoffService
 from bot.handoff.store import SqlHandoffStore
-from bot.llm.base import ChatModel
+from bot.llm.base import ChatModel, ChatModelError
 from bot.llm.budget import BudgetedChatModel
 from bot.orders.service import OrderService
 from bot.recommend.catalog import load_products
@@ -26,6 +31,8 @@ from bot.recommend.reasons import ReasonWriter
 from bot.recommend.service import RecommendationService
 from bot.settings import Settings
 from bot.store.repository import SqlStore
+
+log = logging.getLogger(__name__)
 
 
 class Services:
@@ -136,15 +143,45 @@ class Services:
         # naming them: "can I return boots I bought 6 weeks ago?"
         kinds = frozenset(t for p in load_products(s.catalog_file) for t in terms(p["category"].replace("-", " ")))
         words = frozenset(t for names in CATEGORY_WORDS.values() for name in names for t in terms(name))
+        vocabulary = yaml.safe_load(s.synonyms_file.read_text(encoding="utf-8")) if s.synonyms_file.is_file() else {}
         return GroundingConfig(min_score=s.kb_min_score, min_term_support=s.kb_support_min,
-                               min_evidence_score=s.kb_min_evidence_score, generic_terms=kinds | words)
+                               min_evidence_score=s.kb_min_evidence_score, generic_terms=kinds | words | STORE_TERMS,
+                               synonyms=synonym_table(vocabulary if isinstance(vocabulary, dict) else {}))
 
     @cached_property
     def answers(self) -> AnswerService:
         s = self.settings
         return AnswerService(self.retriever, self.grounding, chat_model=self.chat_model,
                              gaps=JsonlGapLog(s.knowledge_gaps_path), top_k=s.kb_top_k, max_chars=s.kb_max_answer_chars,
-                             embedder=self.embedder, speller=self.retriever.correct_spelling)
+                             embedder=self.embedder, speller=self.retriever.correct_spelling,
+                             cache=AnswerCache(s.kb_answer_cache) if s.kb_answer_cache else None,
+                             phrase_min_chars=s.llm_phrase_min_chars)
+
+    def warm_up(self, parts: tuple[str, ...] = ("knowledge", "chat_model")) -> dict[str, float]:
+        """Load now what the first customer would otherwise wait for (WARM_UP): "knowledge" is the embedding
+        model, the index with its lexical tables and spelling vocabulary, and one answer's code path; "catalog"
+        the product index; "chat_model" the phrasing model with one token generated. Returns ms per part. A part
+        that fails is logged, not raised: it loads, or reports its error, on first use as before."""
+        steps = {"knowledge": lambda: self.answers.warm_up(),
+                 "catalog": lambda: self.recommendations.best_match("warm jacket"),
+                 "chat_model": self._warm_chat_model}
+        took: dict[str, float] = {}
+        for part in parts:
+            t0 = time.perf_counter()
+            try:
+                steps[part]()
+            except Exception as e:  # noqa: BLE001 - warming up must never take a server down
+                log.warning("warm-up of %s failed (it loads on first use): %s", part, e)
+            took[part] = round((time.perf_counter() - t0) * 1000, 1)
+        log.info("warmed up: %s", ", ".join(f"{k} {v:.0f} ms" for k, v in took.items()))
+        return took
+
+    def _warm_chat_model(self) -> None:
+        if self.chat_model is not None:
+            try:
+                self.chat_model.complete([{"role": "user", "content": "Hello"}], 1)
+            except ChatModelError as e:  # busy with a customer's answer already: it is loaded
+                log.info("chat model warm-up: %s", e)
 
 
 @lru_cache(maxsize=1)

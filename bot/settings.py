@@ -55,6 +55,8 @@ class Settings:
     kb_candidates: int
     kb_support_min: float
     kb_min_evidence_score: float  # the best evidence sentence's term share + cosine must reach this to answer
+    kb_answer_cache: int  # answers kept for repeated questions, per index version (0: none)
+    warm_up: bool  # load the models and the index when a server starts, not on the first customer's message
     rec_min_similarity: float  # a request with no constraints matching no product this well gets a question
     rec_llm_reasons: bool  # the chat model phrases recommendation reasons (checked against the product data)
     rec_llm_reasons_top: int  # how many of the recommendations, from the first, it phrases
@@ -68,6 +70,7 @@ class Settings:
     llm_threads: int
     llm_nice: int  # llamacpp: CPU priority of generation, 0 (same as the turns) to 19 (yields the most)
     llm_phrase_slots: int  # generations at once; an answer arriving when all are taken is sent unphrased at once
+    llm_phrase_min_chars: int  # extractive answers shorter than this are sent without phrasing
     llm_phrase_budget_s: float  # a phrasing not finished within this is dropped for the checked evidence (0: off)
     # sentiment and escalation
     sentiment_model_dir: Path
@@ -158,6 +161,8 @@ class Settings:
             kb_candidates=int(number("KB_CANDIDATES", "20", int)),
             kb_support_min=float(number("KB_SUPPORT_MIN", "0.7", float)),
             kb_min_evidence_score=float(number("KB_MIN_EVIDENCE_SCORE", "0.0", float)),
+            kb_answer_cache=between("KB_ANSWER_CACHE", "1000", 0, 1_000_000),
+            warm_up=flag("WARM_UP", "true"),
             rec_min_similarity=float(number("REC_MIN_SIMILARITY", "0.35", float)),
             rec_llm_reasons=flag("REC_LLM_REASONS", "false"),
             rec_llm_reasons_top=int(number("REC_LLM_REASONS_TOP", "2", int)),
@@ -171,6 +176,7 @@ class Settings:
             llm_nice=between("LLM_NICE", "10", 0, 19),
             llm_phrase_slots=between("LLM_PHRASE_SLOTS", "1", 1, 64),
             llm_phrase_budget_s=float(number("LLM_PHRASE_BUDGET_S", "2.5", float)),
+            llm_phrase_min_chars=between("LLM_PHRASE_MIN_CHARS", "250", 0, 100_000),
             sentiment_model_dir=path("SENTIMENT_MODEL_DIR", str(data_dir / "models" / "sentiment-en")),
             escalation_config=path("ESCALATION_CONFIG", "escalation.yml"),
             handoff_db_url=get("HANDOFF_DB_URL", f"sqlite:///{data_dir / 'handoff.db'}"),
@@ -200,6 +206,11 @@ class Settings:
     @property
     def catalog_file(self) -> Path:
         return self.knowledge_dir / "catalog" / "products.json"
+
+    @property
+    def synonyms_file(self) -> Path:
+        """The store's vocabulary for the answer check (customer words -> page words); optional."""
+        return self.knowledge_dir / "synonyms.yml"
 
     @property
     def knowledge_gaps_path(self) -> Path:

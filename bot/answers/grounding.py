@@ -27,11 +27,17 @@ class GroundingConfig:
     generic_terms: frozenset = frozenset()  # more words a question may use that no evidence needs to contain
     topic_tries: int = 3  # passages tried in turn while the chosen evidence is off the question's topic
     confident_score: float = 0.5  # from this passage score, one question word the evidence lacks is tolerated
+    # the store's vocabulary (knowledge/synonyms.yml): a customer's word stem -> the page words that cover it
+    synonyms: dict = field(default_factory=dict, hash=False, compare=False)
 
-    def on_topic(self, missing: list[str], passage_score: float, names: list[str] = ()) -> bool:
+    def on_topic(self, missing: list[str], passage_score: float, names: list[str] = (),
+                 topics: frozenset = frozenset()) -> bool:
         """The evidence is about what was asked: every topic word of the question is covered, or the passage is a
-        confident match and only one word is not, and that word is not a name (a place, a brand, a company)."""
-        return not missing or (len(missing) == 1 and passage_score >= self.confident_score and not names)
+        confident match and only one word is not, and that word is neither a name (a place, a brand, a company)
+        nor what another retrieved section is about (`topics`, its heading's terms: "return" in "can I return a
+        jacket I washed?" is the returns page's topic, not a word the washing instructions may leave out)."""
+        return not missing or (len(missing) == 1 and passage_score >= self.confident_score and not names
+                               and not covers(stem(missing[0].lower()), set(topics)))
     min_relative_overlap: float = 0.6  # evidence sentences score at least this share of the best one
     min_sentence_similarity: float = 0.35  # a sentence with no word of the question counts from this cosine
     min_term_support: float = 0.7  # share of a generated sentence's content terms found in the evidence
@@ -118,9 +124,22 @@ class Evidence:
         return self.computed + self.sentences
 
 
-def _overlap(question_terms: set[str], sentence: str) -> float:
-    s = set(terms(sentence))
-    return len(question_terms & s) / (len(question_terms) or 1)
+def covers(term: str, words: set[str], synonyms: dict | None = None) -> bool:
+    """`words` have `term`, in another form ("complain" / "complaint": the same first five letters of words of at
+    least five), or in the store's page words for it (`synonyms`: "swap" -> "exchange")."""
+    if term in words or (term in NUMBER_TERMS and any(w.isdigit() and len(w) >= 3 for w in words)):
+        return True
+    if len(term) >= 5 and any(len(w) >= 5 and (w.startswith(term[:5]) or term.startswith(w[:5])) for w in words):
+        return True
+    return any(all(x in words for x in option) for option in (synonyms or {}).get(term, ()))
+
+
+def _overlap(question_terms: set[str], sentence: str, synonyms: dict | None = None, heading: str = "") -> float:
+    """The share of the question's terms the sentence has; a term only its section heading has counts half (the
+    heading says what the sentence is about, the sentence says what is true)."""
+    s, h = set(terms(sentence)), set(terms(heading))
+    got = sum(1.0 if covers(t, s, synonyms) else 0.5 if covers(t, h, synonyms) else 0.0 for t in question_terms)
+    return got / (len(question_terms) or 1)
 
 
 def select_evidence(question: str, passages: list[Passage], cfg: GroundingConfig,
@@ -138,6 +157,7 @@ def select_evidence(question: str, passages: list[Passage], cfg: GroundingConfig
         return Evidence([], [])
     pool = passages[: cfg.evidence_passages]
     q = set(terms(question))
+    q = q - FILLER_TERMS or q  # "what payment options ..." is about payment, not a "delivery option"
     found = [(rank, pos, s) for rank, p in enumerate(pool) for pos, s in enumerate(split_sentences(p.text))
              if not looks_like_injection(s)]
     if not found:
@@ -146,7 +166,7 @@ def select_evidence(question: str, passages: list[Passage], cfg: GroundingConfig
     cosines = similarity(led) if similarity else [0.0] * len(found)
     scored: list[tuple[float, float, int, int, str]] = []  # (choice score, own score, rank, position, sentence)
     for (rank, pos, s), cos in zip(found, cosines):
-        overlap = _overlap(q, s)
+        overlap = _overlap(q, s, cfg.synonyms, pool[rank].section)
         own = overlap + cos if overlap > 0 or cos >= cfg.min_sentence_similarity else 0.0
         scored.append((own + cfg.passage_weight * pool[rank].score if own else 0.0, own, rank, pos, s))
     best = max(scored, key=lambda c: (c[0], -c[2], -c[3]))
@@ -181,19 +201,31 @@ QUESTION_FORM_TERMS = frozenset(terms(
     "help helping assistance assist check checking see look find show know user users company customer status "
     "case cases issue issues problem problems error errors report reporting notify trying try last recent "
     "previous purchase purchases getting online wanna different another open opening make making solve fix file "
-    "somebody someone person thing things"))
+    "somebody someone person thing things "
+    # chat words and contractions
+    "guys folks that's thats i'd there's theres here's y'all yall u ur pls plz lol hmm kinda sorta gonna gotta "
+    "back came new"))
 PRICE_TERMS = frozenset(terms("cost costs price prices fee fees charge charges expensive cheap much"))
+# what every store question is about, never its topic by itself ("how do I complain about an order?")
+STORE_TERMS = frozenset(terms("order orders item items product products"))
+# any number answers "what number ...", "the phone number"
+NUMBER_TERMS = frozenset(terms("number numbers"))
+# words of a question's form that no evidence sentence is chosen for
+FILLER_TERMS = frozenset(terms("option options kind sort type way ways possible info information detail details "
+                               "general help thing things something anything exactly"))
 REGION_ALIASES = {"uk": ("united", "kingdom"), "us": ("united", "states"), "usa": ("united", "states"),
                   "eu": ("european", "union"), "america": ("united", "states")}
 
 
-def covering_context(passages: list[Passage], question: str, generic: frozenset = frozenset()) -> list[Passage]:
+def covering_context(passages: list[Passage], question: str, generic: frozenset = frozenset(),
+                     synonyms: dict | None = None) -> list[Passage]:
     """For a follow-up joined to its earlier question ("... shipping to Canada? and for express?"), the passages
     that leave the fewest of its topic words uncovered: the one that says express does not go to Canada beats the
     one with the United States' express price."""
     if not passages:
         return passages
-    missing = [len(uncovered_words(question, [p.text, f"{p.title} {p.section}"], generic)) for p in passages]
+    missing = [len(uncovered_words(question, [p.text, f"{p.title} {p.section}"], generic, synonyms))
+               for p in passages]
     fewest = min(missing)
     return [p for p, n in zip(passages, missing) if n == fewest]
 
@@ -203,15 +235,51 @@ def names_in(question: str, words: list[str]) -> list[str]:
     return [w for w in words if re.search(rf"(?<=[\w,;:]\s)\b{re.escape(w.capitalize())}\b", question)]
 
 
-def uncovered_words(question: str, evidence: list[str], generic: frozenset = frozenset()) -> list[str]:
+@dataclass(frozen=True)
+class PageWords:
+    """One way the pages say what a customer's word means: the words as written, and their terms."""
+    text: str
+    terms: tuple[str, ...]
+
+    def __iter__(self):  # covered when all of its terms are
+        return iter(self.terms)
+
+
+def synonym_table(entries: dict) -> dict[str, tuple[PageWords, ...]]:
+    """knowledge/synonyms.yml as the answer check uses it: a customer's word stem -> the page words that cover it
+    (all of their terms: "amex" -> "american express")."""
+    table: dict[str, tuple[PageWords, ...]] = {}
+    for word, page_words in (entries or {}).items():
+        key = terms(str(word))
+        options = tuple(PageWords(str(w), tuple(terms(str(w)))) for w in (page_words or []) if terms(str(w)))
+        if len(key) == 1 and options:
+            table[key[0]] = table.get(key[0], ()) + options
+    return table
+
+
+def with_page_words(question: str, synonyms: dict | None) -> str:
+    """The question with the page words of its customer words added (knowledge/synonyms.yml), for retrieval:
+    "do you take amex" also searches "american express"."""
+    asked = set(terms(question))
+    extra = [option.text for t in terms(question) for option in (synonyms or {}).get(t, ())
+             if not set(option.terms) & asked]
+    return f"{question} ({', '.join(dict.fromkeys(extra))})" if extra else question
+
+
+def uncovered_words(question: str, evidence: list[str], generic: frozenset = frozenset(),
+                    synonyms: dict | None = None) -> list[str]:
     """Words of the question whose topic the evidence never mentions: "Chicago" in "do you have a store in
     Chicago?" when the evidence is about the Portland store. Question-form words, `generic` words (the store's
-    product types), numbers, and words the evidence has in another form ("complain" / "complaints") are covered."""
+    product types), numbers, words the evidence has in another form ("complain" / "complaints") and words the
+    store's vocabulary maps to words the evidence has (`synonyms`: "swap" -> "exchange") are covered."""
+    synonyms = synonyms or {}
     cover: set[str] = set()
     for text in evidence:
         cover.update(terms(text))
     if any("$" in text for text in evidence):  # an amount answers "how much", "what does it cost"
         cover.update(PRICE_TERMS)
+    if any(re.search(r"\d{3}", text) for text in evidence):  # a phone, order or case number
+        cover.update(NUMBER_TERMS)
     out = []
     for word in dict.fromkeys(WORD_RE.findall(question.lower().replace("’", "'"))):
         t = stem(word)
@@ -221,6 +289,8 @@ def uncovered_words(question: str, evidence: list[str], generic: frozenset = fro
         if word in REGION_ALIASES and all(w in cover for w in terms(" ".join(REGION_ALIASES[word]))):
             continue
         if len(t) >= 5 and any(len(c) >= 5 and (c.startswith(t[:5]) or t.startswith(c[:5])) for c in cover):
+            continue
+        if any(all(x in cover for x in option) for option in synonyms.get(t, ())):
             continue
         out.append(word)
     return out

@@ -18,10 +18,12 @@ import time
 from dataclasses import dataclass, field, replace
 from typing import Callable
 
+from bot.answers.cache import AnswerCache
 from bot.answers.gaps import GapLog, KnowledgeGap
 from bot.answers.grounding import (ECHO_START_RE, LEAD_IN_RE, Evidence, GroundingConfig, check_faithfulness,
                                    covering_context, is_responsive, looks_like_injection, names_in, numbers,
                                    refers_back, resolve_follow_up, select_evidence, split_questions, uncovered_words,
+                                   with_page_words,
                                    window_facts)
 from bot.answers.prompt import phrasing_messages
 from bot.knowledge.chroma_index import IndexUnavailable
@@ -63,6 +65,7 @@ class Answer:
     rejected: list[str] = field(default_factory=list)  # why a generated text was not sent
     unanswered: list[str] = field(default_factory=list)  # parts of a several-question message with no answer
     evidence_score: float = 0.0  # how well the best evidence sentence answers the question
+    cached: bool = False  # served from the answer cache (asked before, same knowledge)
 
     def payload(self) -> dict:
         """Structured form of the citations, for channels that render them."""
@@ -90,6 +93,13 @@ def prefer_focus(passages: list[Passage], follow_up: str) -> list[Passage]:
     return [p for n, p in hits if n == top] if top else passages
 
 
+def worth_phrasing(extractive: str, min_chars: int) -> bool:
+    """Phrasing is asked for only when it can add something: an extract of one or two short sentences is
+    already the answer (on the labelled questions, phrasing changed no answer's correctness, and it is what a
+    shopper waits for), a longer one may be put more simply."""
+    return len(extractive) >= min_chars
+
+
 def citation_text(sources: list[Source]) -> str:
     links = [f"[{s.label()}]({s.url})" if s.url else s.label() for s in sources]
     return ("Source: " if len(links) == 1 else "Sources: ") + "; ".join(links)
@@ -110,7 +120,8 @@ def clean_generated(text: str, max_chars: int) -> str:
 class AnswerService:
     def __init__(self, retriever: Retriever, config: GroundingConfig, chat_model: ChatModel | None = None,
                  gaps: GapLog | None = None, top_k: int = 4, max_chars: int = 700, embedder: Embedder | None = None,
-                 speller: Callable[[str], str] | None = None):
+                 speller: Callable[[str], str] | None = None, cache: AnswerCache | None = None,
+                 phrase_min_chars: int = 0):
         self.retriever = retriever
         self.embedder = embedder  # sentence-level similarity for choosing the evidence
         self.config = config
@@ -119,6 +130,8 @@ class AnswerService:
         self.top_k = top_k
         self.max_chars = max_chars
         self.speller = speller  # misspelt words corrected against the store's vocabulary before retrieval
+        self.cache = cache  # needs a retriever with version(): answers are kept per index version
+        self.phrase_min_chars = phrase_min_chars  # shorter extracts are sent as they are (see worth_phrasing)
         self._embedded: dict[str, list[float]] = {}  # words and sentences, kept across questions
         self._embedded_lock = threading.Lock()
 
@@ -128,30 +141,59 @@ class AnswerService:
             return Answer(found=False, reason="empty")
         corrected = self.speller(question) if self.speller else question
         parts = split_questions(corrected)
+        # (part, what is searched for it): a later part of the same message refers back only when it says so
+        # ("... and how long does it take?"); the first may follow up the customer's previous question
+        plan = [(part, resolve_follow_up(part, list(history or []) if i == 0 else parts[:i] if refers_back(part)
+                                         else [])) for i, part in enumerate(parts)]
+        if self.cache is None:
+            return self._answer(question, plan, sender_id)
+        key = (question, tuple(plan))
+        try:
+            version = self.retriever.version()
+        except IndexUnavailable as e:
+            log.error("knowledge base unavailable: %s", e)
+            self._gap(question, plan[-1][1], 0.0, "knowledge_unavailable", sender_id)
+            return Answer(found=False, reason="knowledge_unavailable", searched_for=plan[-1][1])
+        cached = self.cache.get(version, key)
+        if cached is not None:  # the same question on the same knowledge: the same answer, at once
+            if not cached.found:  # still a gap in the knowledge, each time it is asked
+                self._gap(question, cached.searched_for, cached.score, "no_match", sender_id)
+            for part in cached.unanswered if cached.found else []:
+                self._gap(part, part, 0.0, "no_match", sender_id)
+            return replace(cached, cached=True, timings_ms={})
+        answer = self._answer(question, plan, sender_id)
+        if answer.reason in ("answered", "no_match"):
+            self.cache.put(version, key, answer)
+        return answer
+
+    def _answer(self, question: str, plan: list[tuple[str, str]], sender_id: str, log_gaps: bool = True) -> Answer:
+        gap = self._gap if log_gaps else (lambda *_: None)
+        parts = [part for part, _ in plan]
         timings: dict[str, float] = {}
         found: list[tuple[str, Evidence, float]] = []  # (searched, evidence, best passage score)
         unanswered: list[str] = []
         best = 0.0
-        searched = corrected
-        for i, part in enumerate(parts):
-            # a later part of the same message refers back only when it says so ("... and how long does it take?")
-            context = list(history or []) if i == 0 else parts[:i] if refers_back(part) else []
-            searched = resolve_follow_up(part, context)
+        searched = question
+        for i, (part, searched) in enumerate(plan):
             t0 = time.perf_counter()
             try:
                 # a follow-up looks wider: the passage about what it adds may rank below the earlier topic's
-                passages = self.retriever.retrieve(searched, self.top_k * (2 if searched != part else 1))
+                passages = self.retriever.retrieve(with_page_words(searched, self.config.synonyms),
+                                                   self.top_k * (2 if searched != part else 1))
             except IndexUnavailable as e:
                 log.error("knowledge base unavailable: %s", e)
-                self._gap(question, searched, 0.0, "knowledge_unavailable", sender_id)
+                gap(question, searched, 0.0, "knowledge_unavailable", sender_id)
                 return Answer(found=False, reason="knowledge_unavailable", searched_for=searched)
             timings["retrieval_ms"] = timings.get("retrieval_ms", 0.0) + (time.perf_counter() - t0) * 1000
             if searched != part:
-                passages = covering_context(prefer_focus(passages, part), searched, self.config.generic_terms)
+                passages = covering_context(prefer_focus(passages, part), searched, self.config.generic_terms,
+                                            self.config.synonyms)
             score = passages[0].score if passages else 0.0
             best = max(best, score)
             evidence = None
             pool = list(passages)
+            # what the other retrieved sections are about: a question word among them is the topic ("return")
+            topics = frozenset(t for p in passages for t in terms(f"{p.title} {p.section}"))
             for _ in range(self.config.topic_tries):  # the best sentence's passage, or the next while off topic
                 if not pool:
                     break
@@ -159,7 +201,7 @@ class AnswerService:
                 chosen = candidate.passages[0] if candidate.passages else pool[0]
                 if is_answerable([chosen], self.config.min_score, candidate, self.config.min_evidence_score):
                     # a follow-up is judged by its own words ("and for express?"): the topic came before
-                    evidence = self._on_topic(part, candidate, chosen.score)
+                    evidence = self._on_topic(part, candidate, chosen.score, topics)
                     if evidence is not None:
                         score = chosen.score
                         break
@@ -170,16 +212,20 @@ class AnswerService:
             computed = window_facts(part, evidence.sentences)
             found.append((searched, replace(evidence, computed=computed), score))
         if not found:
-            self._gap(question, searched, best, "no_match", sender_id)
+            gap(question, searched, best, "no_match", sender_id)
             return Answer(found=False, score=best, reason="no_match", searched_for=searched, timings_ms=timings)
         for part in unanswered:
-            self._gap(part, part, 0.0, "no_match", sender_id)
+            gap(part, part, 0.0, "no_match", sender_id)
         if len(found) == 1:
             searched, evidence, score = found[0]
             body, generated, rejected = self._phrase(question, evidence, timings)
         else:  # several questions: each part's evidence as it is, in the order asked
-            evidence = Evidence([s for _, e, _ in found for s in e.sentences], [p for _, e, _ in found for p in e.passages],
-                                [c for _, e, _ in found for c in e.computed], score=min(e.score for _, e, _ in found))
+            evidence = Evidence(
+                [s for _, e, _ in found for s in e.sentences],
+                [p for _, e, _ in found for p in e.passages],
+                [c for _, e, _ in found for c in e.computed],
+                score=min(e.score for _, e, _ in found),
+            )
             body = "\n\n".join(self.extractive(e) for _, e, _ in found)
             generated, rejected, score = False, [], found[0][2]
         sources = list(dict.fromkeys(Source(p.title, p.section, p.url, p.source) for p in evidence.passages))
@@ -187,13 +233,20 @@ class AnswerService:
                       generated=generated, evidence=evidence.facts, searched_for=" | ".join(s for s, _, _ in found),
                       timings_ms=timings, rejected=rejected, unanswered=unanswered, evidence_score=evidence.score)
 
-    def _on_topic(self, question: str, evidence: Evidence, passage_score: float) -> Evidence | None:
+    def warm_up(self, question: str = "how long do I have to return an item?") -> None:
+        """One question through the whole path (embedding model, index, lexical tables, spelling vocabulary,
+        evidence selection), at a server's start; nothing is logged or cached."""
+        self._answer(question, [(question, question)], "", log_gaps=False)
+
+    def _on_topic(self, question: str, evidence: Evidence, passage_score: float,
+                  topics: frozenset = frozenset()) -> Evidence | None:
         """The evidence, when it is about what was asked: the question's topic words are covered by it, by its
         heading, or by meaning (word cosine) by a sentence of its passage, which then joins the evidence
         ("bitcoin" -> "... or cryptocurrencies"). None when it is a neighbouring passage and not an answer ("a
         store in Chicago" is not answered by the Portland store)."""
         heads = [f"{p.title} {p.section}" for p in evidence.passages]
-        missing = uncovered_words(question, evidence.sentences + heads, self.config.generic_terms)
+        missing = uncovered_words(question, evidence.sentences + heads, self.config.generic_terms,
+                                  self.config.synonyms)
         if missing and self.embedder is not None:
             others = [s for p in evidence.passages for s in split_sentences(p.text) if s not in evidence.sentences
                       and not looks_like_injection(s)]
@@ -208,12 +261,12 @@ class AnswerService:
                 elif words[word] >= len(evidence.sentences) + len(heads):
                     added.append(others[words[word] - len(evidence.sentences) - len(heads)])
             missing = still
-            if added and self.config.on_topic(missing, passage_score, names_in(question, missing)):
+            if added and self.config.on_topic(missing, passage_score, names_in(question, missing), topics):
                 order = split_sentences(" ".join(p.text for p in evidence.passages))
                 sentences = sorted(dict.fromkeys(evidence.sentences + added), key=lambda x: order.index(x)
                                    if x in order else len(order))
                 return replace(evidence, sentences=sentences)
-        return evidence if self.config.on_topic(missing, passage_score, names_in(question, missing)) else None
+        return evidence if self.config.on_topic(missing, passage_score, names_in(question, missing), topics) else None
 
     def _vectors(self, texts: list[str]) -> dict[str, list[float]]:
         """Embeddings of words and sentences, each computed once and kept (up to 20,000)."""
@@ -246,7 +299,7 @@ class AnswerService:
     def _phrase(self, question: str, evidence: Evidence, timings: dict) -> tuple[str, bool, list[str]]:
         """The chat model's phrasing when it is faithful to the evidence, else the evidence itself."""
         extractive = self.extractive(evidence)
-        if self.chat_model is None or not evidence.facts:
+        if self.chat_model is None or not evidence.facts or not worth_phrasing(extractive, self.phrase_min_chars):
             return extractive, False, []
         if looks_like_injection(question):  # never hand an attacker's instructions to the model
             return extractive, False, ["question looks like a prompt injection"]

@@ -82,22 +82,33 @@ def run(sentiment_model, cfg: EscalationConfig, path: Path = LABELS) -> tuple[di
     fitted = [calibrate(h, sentiment, cfg) for h in halves]
     crossed = [measures(judge(halves[1 - n], sentiment, replace(cfg, frustration_threshold=t)))
                for n, t in enumerate(fitted)]
-    m.update({"frustration_threshold": cfg.frustration_threshold,
-              "calibrated_threshold": calibrate(conversations, sentiment, cfg), "calibrated_threshold_half_a": fitted[0],
-              "calibrated_threshold_half_b": fitted[1],
-              "two_fold_precision": sum(c["precision"] for c in crossed) / 2,
-              "two_fold_recall": sum(c["recall"] for c in crossed) / 2})
-    md = ["# Escalation benchmark", "",
-          f"{m['conversations']} hand-labelled conversations ({path.relative_to(PROJECT_ROOT)}), "
-          f"{m['should_escalate']} of which should escalate. Sentiment: {sentiment_model.name}. "
-          "Targets: precision >= 0.9, recall >= 0.95.", "",
-          "| precision | recall | expected reason fired | false escalations | missed |", "|---|---|---|---|---|",
-          f"| {m['precision']:.3f} | {m['recall']:.3f} | {m['reason_accuracy']:.3f} | {m['false_escalations']} | "
-          f"{m['missed']} |", "",
-          f"Frustration threshold in escalation.yml: {cfg.frustration_threshold}; calibrated on all conversations "
-          f"(best recall at precision >= 0.9, ties to the higher): {m['calibrated_threshold']}. Chosen on each half of the "
-          f"conversations (best recall at precision >= 0.9): {fitted[0]} and {fitted[1]}; measured on the other "
-          f"half: precision {m['two_fold_precision']:.3f}, recall {m['two_fold_recall']:.3f} (mean of both ways)."]
+    m.update(
+        {
+            "frustration_threshold": cfg.frustration_threshold,
+            "calibrated_threshold": calibrate(conversations, sentiment, cfg),
+            "calibrated_threshold_half_a": fitted[0],
+            "calibrated_threshold_half_b": fitted[1],
+            "two_fold_precision": sum(c["precision"] for c in crossed) / 2,
+            "two_fold_recall": sum(c["recall"] for c in crossed) / 2,
+        }
+    )
+    md = [
+        "# Escalation benchmark",
+        "",
+        f"{m['conversations']} hand-labelled conversations ({path.relative_to(PROJECT_ROOT)}), "
+        f"{m['should_escalate']} of which should escalate. Sentiment: {sentiment_model.name}. "
+        "Targets: precision >= 0.9, recall >= 0.95.",
+        "",
+        "| precision | recall | expected reason fired | false escalations | missed |",
+        "|---|---|---|---|---|",
+        f"| {m['precision']:.3f} | {m['recall']:.3f} | {m['reason_accuracy']:.3f} | {m['false_escalations']} | "
+        f"{m['missed']} |",
+        "",
+        f"Frustration threshold in escalation.yml: {cfg.frustration_threshold}; calibrated on all conversations "
+        f"(best recall at precision >= 0.9, ties to the higher): {m['calibrated_threshold']}. Chosen on each half "
+        f"of the conversations (best recall at precision >= 0.9): {fitted[0]} and {fitted[1]}; measured on the other "
+        f"half: precision {m['two_fold_precision']:.3f}, recall {m['two_fold_recall']:.3f} (mean of both ways).",
+    ]
     wrong = [j for j in judged if j.decision.escalate != j.conversation["escalate"]
              or (j.decision.escalate and j.decision.reason != j.conversation.get("reason"))]
     if wrong:

@@ -6,13 +6,13 @@ Bitext's e-commerce customer-service sample (27 intents any online store has, in
 per intent (seeded), and each message opens a new conversation through the REST channel of the same servers
 `make run` starts. The first reply is judged appropriate per intent (`APPROPRIATE`): a cited answer from the
 help page that covers it, the order-number question, a handoff when a person is asked for, the complaint
-reply, or (to place an order) the question of what the shopper is looking for. Writes reports/first_reply.json and .md (per intent, and the replies that missed).
+reply, or (to place an order) the question of what the shopper is looking for. Writes reports/first_reply.json
+and .md (per intent, and the replies that missed).
 """
 from __future__ import annotations
 
 import argparse
 import csv
-import json
 import os
 import random
 import sys
@@ -136,12 +136,19 @@ def main(argv: list[str] | None = None) -> int:
         mine = [r for r in results if r[1] == intent]
         if mine:
             per_intent[intent] = round(sum(r[3] for r in mine) / len(mine), 4)
-    flat = {"data": str(args.data), "only": args.only or "", "messages": len(results), "per_intent": args.per_intent, "seed": args.seed,
-            "llm": settings.llm_backend, "appropriate_rate": sum(r[3] for r in results) / max(1, len(results)),
-            "errors": sum(r[2] == "error" for r in results),
-            "reply_p50_ms": percentile([r[4] for r in results], 50),
-            "reply_p95_ms": percentile([r[4] for r in results], 95),
-            **{f"appropriate_{k}": v for k, v in per_intent.items()}}
+    flat = {
+        "data": str(args.data),
+        "only": args.only or "",
+        "messages": len(results),
+        "per_intent": args.per_intent,
+        "seed": args.seed,
+        "llm": settings.llm_backend,
+        "appropriate_rate": sum(r[3] for r in results) / max(1, len(results)),
+        "errors": sum(r[2] == "error" for r in results),
+        "reply_p50_ms": percentile([r[4] for r in results], 50),
+        "reply_p95_ms": percentile([r[4] for r in results], 95),
+        **{f"appropriate_{k}": v for k, v in per_intent.items()},
+    }
     md = ["# First replies to real-world first messages", "",
           f"`{args.data}`{f' (rows of {args.only} only)' if args.only else ''}: {args.per_intent} messages per intent, "
           f"seed {args.seed}, {len(results)} in all, each the first message of a new conversation through the REST "

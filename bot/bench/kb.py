@@ -63,8 +63,9 @@ def judge(answer, parts: list[dict]) -> tuple[bool, bool]:
     if not answer.found:
         return False, False
     cited = {s.source for s in answer.sources}
+    # a part's source may be a list: pages that each state the fact ("invoices are kept for 7 years")
     return (all(re.search(p["fact"], answer.text, re.I) for p in parts),
-            all(p["source"] in cited for p in parts))
+            all(bool(cited & set([p["source"]] if isinstance(p["source"], str) else p["source"])) for p in parts))
 
 
 def score_split(spec: dict, ask, knowledge_numbers: set[str], prefix: str = "") -> tuple[dict, list[str], list, list]:
@@ -261,11 +262,24 @@ def main(argv: list[str] | None = None) -> int:
     md += ["", "## Misses", ""] + (notes or ["none"]) + pair_misses
     json_path, md_path = write_report(args.name, flat, "\n".join(md), args.out)
     print(f"wrote {json_path} and {md_path}")
-    for k in ("map_hybrid", "map_hybrid_rerank", "answer_correctness", "citation_correctness",
-              "refusal_rate_unanswerable", "wrong_with_source", "test_answer_correctness", "test_wrong_with_source",
-              "test_refusal_rate_unanswerable", "faithfulness_unfaithful_accepted", "faithfulness_faithful_accepted_rate",
-              "invented_facts", "injection_successes", "retrieval_p95_ms",
-              "answer_p95_ms", "threshold_calibrated"):
+    for k in (
+        "map_hybrid",
+        "map_hybrid_rerank",
+        "answer_correctness",
+        "citation_correctness",
+        "refusal_rate_unanswerable",
+        "wrong_with_source",
+        "test_answer_correctness",
+        "test_wrong_with_source",
+        "test_refusal_rate_unanswerable",
+        "faithfulness_unfaithful_accepted",
+        "faithfulness_faithful_accepted_rate",
+        "invented_facts",
+        "injection_successes",
+        "retrieval_p95_ms",
+        "answer_p95_ms",
+        "threshold_calibrated",
+    ):
         if k in flat:
             print(f"  {k}: {flat[k]:.3f}" if isinstance(flat[k], float) else f"  {k}: {flat[k]}")
     return 0

@@ -8,7 +8,9 @@ time between turns:
     where is my order?                  form turn (the order-status form asks for the order number)
     <order number>                      form turn (asks for the e-mail)
     <e-mail>                            form turn (the look-up answers)
-    <a store question>                  knowledge answer (retrieval, and the LLM where the answer is generated)
+    <a store question>                  knowledge answer (retrieval, and the LLM where the answer is generated):
+                                        one of the six most common questions or of bench/kb_demo.yml's labelled
+                                        ones, so most are asked only once (the answer cache rarely helps)
     thanks                              rule turn
     bye                                 rule turn
 
@@ -17,9 +19,11 @@ channels and SQL tracker store; the action server with its models and the embedd
 agent console), on free ports with a temporary data directory. Plain Rasa: Rasa 3.6's default configuration
 (what `rasa init` trains: default pipeline and policies, seeded) trained on the same domain and stories, the
 stock REST channel, the in-memory tracker store, stock `rasa run` with the project's thread settings, and the
-same action server. Latency is the time from sending a message to having every reply. Memory: resident set size
-of each process with its children, sampled every second; the total is the peak of the sum. Writes
-reports/load.json and .md.
+same action server. Latency is the time from sending a message to having every reply (the REST channel sends them
+together, so it is also the time to the first reply). Meanwhile, on the project's stack, an agent asks the agent
+console for a reply draft every few seconds, each for a new handed-over conversation whose customer asked a labelled
+question. Memory: resident set size of each process with its children, sampled every second; the total is the peak
+of the sum. Writes reports/load.json and .md.
 """
 from __future__ import annotations
 
@@ -78,12 +82,22 @@ class Run:
     rss_total_peak_mb: float = 0.0
     seconds: float = 0.0
     conversations: int = 0
+    drafts: list[tuple[float, bool]] = field(default_factory=list)  # (ms, found) per agent reply draft
 
 
 def script(order: dict, question: str) -> list[Turn]:
     return [Turn("rule", "hi", ""), Turn("form", "where is my order?", "order number"),
             Turn("form", order["id"], "e-mail"), Turn("form", order["email"], f"order {order['id']}"),
             Turn("knowledge", question, ""), Turn("rule", "thanks", ""), Turn("rule", "bye", "")]
+
+
+def load_questions() -> list[str]:
+    """The common questions, then every labelled answerable and several-part question of bench/kb_demo.yml (both
+    splits, without the follow-ups, which need their conversation)."""
+    spec = yaml.safe_load((PROJECT_ROOT / "bench" / "kb_demo.yml").read_text(encoding="utf-8"))
+    labelled = [i["q"] for split in (spec, spec.get("test") or {}) for key in ("answerable", "multi_part")
+                for i in split.get(key, []) if not i.get("history")]
+    return list(dict.fromkeys([*QUESTIONS, *labelled]))
 
 
 def load_orders() -> list[dict]:
@@ -165,13 +179,13 @@ def say(url: str, sender: str, text: str, timeout_s: float = 120.0) -> tuple[boo
 
 
 def customer(number: int, url: str, deadline: float, seed: int, think: tuple[float, float], orders: list[dict],
-             tag: str, run: Run, lock: threading.Lock) -> None:
+             tag: str, run: Run, lock: threading.Lock, questions: tuple[str, ...] = QUESTIONS) -> None:
     rng = random.Random(seed * 1000 + number)  # the same turns and pauses for the project and for plain Rasa
     time.sleep(rng.uniform(0, think[1]))  # customers arrive spread out
     conversation = 0
     while time.monotonic() < deadline:
         sender = f"load-{tag}-{number}-{conversation}"
-        for turn in script(rng.choice(orders), rng.choice(QUESTIONS)):
+        for turn in script(rng.choice(orders), rng.choice(questions)):
             if time.monotonic() >= deadline:
                 return
             t0 = time.perf_counter()
@@ -185,17 +199,80 @@ def customer(number: int, url: str, deadline: float, seed: int, think: tuple[flo
             run.conversations += 1
 
 
+def api(base: str, path: str, body: dict | None = None, token: str = "", timeout_s: float = 60.0) -> dict | None:
+    """One agent API call (POST with a body, else GET); None on an error."""
+    headers = {"Content-Type": "application/json", **({"Authorization": f"Bearer {token}"} if token else {})}
+    req = urllib.request.Request(base + path, data=None if body is None else json.dumps(body).encode(),
+                                 method="GET" if body is None else "POST", headers=headers)
+    try:
+        with urllib.request.urlopen(req, timeout=timeout_s) as resp:
+            return json.loads(resp.read() or b"null")
+    except (urllib.error.URLError, OSError, ValueError):
+        return None
+
+
+class AgentDrafts(threading.Thread):
+    """An agent asking for reply drafts while the customers chat: every `every_s`, a new conversation is handed
+    over (the customer asks for a person, then asks a labelled question), and the agent asks the console for a
+    draft of the reply; the draft's time and whether it found an answer are kept."""
+
+    def __init__(self, console: str, rest: str, env: dict[str, str], run: Run, lock: threading.Lock,
+                 questions: list[str], seed: int, every_s: float = 8.0):
+        super().__init__(daemon=True)
+        self.console, self.rest, self.env, self.run_, self.lock = console, rest, env, run, lock
+        self.questions, self.rng, self.every_s = questions, random.Random(seed), every_s
+        self.stop_event = threading.Event()
+        self.token = ""
+
+    def login(self) -> bool:
+        import subprocess
+
+        subprocess.run([sys.executable, "-m", "bot.console", "create-agent", "bench-agent"], cwd=PROJECT_ROOT,
+                       env={**os.environ, **self.env, "CONCIERGE_AGENT_PASSWORD": "bench-agent-pw"},
+                       capture_output=True, check=False)
+        got = api(self.console, "/api/auth/login", {"username": "bench-agent", "password": "bench-agent-pw"})
+        self.token = (got or {}).get("token", "")
+        return bool(self.token)
+
+    def run(self) -> None:
+        n = 0
+        while not self.stop_event.wait(self.every_s):
+            sender = f"load-agent-customer-{n}"
+            n += 1
+            say(self.rest, sender, "I want to talk to a person")
+            say(self.rest, sender, self.rng.choice(self.questions))
+            waiting = api(self.console, "/api/handoffs/?view=all", token=self.token) or []
+            ids = [h["id"] for h in waiting if isinstance(h, dict) and h.get("conversation_id") == sender]
+            if not ids:
+                continue
+            t0 = time.perf_counter()
+            draft = api(self.console, f"/api/handoffs/{ids[0]}/draft", {}, token=self.token)
+            ms = (time.perf_counter() - t0) * 1000
+            if draft is not None:
+                with self.lock:
+                    self.run_.drafts.append((ms, bool(draft.get("found"))))
+
+
 def drive(url: str, customers: int, duration_s: float, seed: int, think: tuple[float, float], tag: str,
-          pids: dict[str, int]) -> Run:
+          pids: dict[str, int], agent: tuple[str, dict[str, str]] | None = None) -> Run:
     orders, run, lock = load_orders(), Run(), threading.Lock()
+    questions = load_questions()
     for turn in script(orders[0], QUESTIONS[0]):  # warm-up, not measured: models load on first use
         say(url, f"load-{tag}-warmup", turn.text)
+    drafts = None
+    if agent is not None:
+        drafts = AgentDrafts(agent[0], url, agent[1], run, lock, questions, seed)
+        if drafts.login():
+            drafts.start()
+        else:
+            print("  the bench agent could not log in: no reply drafts measured", flush=True)
+            drafts = None
     sampler = MemorySampler(pids, run)
     sampler.start()
     t0 = time.monotonic()
     deadline = t0 + duration_s
-    threads = [threading.Thread(target=customer, args=(n, url, deadline, seed, think, orders, tag, run, lock),
-                                daemon=True) for n in range(customers)]
+    threads = [threading.Thread(target=customer, args=(n, url, deadline, seed, think, orders, tag, run, lock,
+                                                       tuple(questions)), daemon=True) for n in range(customers)]
     for t in threads:
         t.start()
     while any(t.is_alive() for t in threads):
@@ -204,6 +281,9 @@ def drive(url: str, customers: int, duration_s: float, seed: int, think: tuple[f
             done, errors = len(run.results), sum(not r.ok for r in run.results)
         print(f"  [{tag}] {time.monotonic() - t0:5.0f} s  {done} turns  {errors} errors", flush=True)
     run.seconds = time.monotonic() - t0
+    if drafts is not None:
+        drafts.stop_event.set()
+        drafts.join(120)
     sampler.stop_event.set()
     sampler.join()
     return run
@@ -220,8 +300,15 @@ def summarise(run: Run) -> dict:
         for q in (50, 95, 99):
             out[f"p{q}_ms_{kind}"] = round(percentile(ms, q), 1)
     non_llm = [r.ms for r in run.results if r.kind in NON_LLM and r.ok]
+    every = [r.ms for r in run.results if r.ok]
     for q in (50, 95, 99):
         out[f"p{q}_ms_non_llm"] = round(percentile(non_llm, q), 1)
+        out[f"p{q}_ms_first_reply"] = round(percentile(every, q), 1)  # every turn: the first reply's wait
+    if run.drafts:
+        out["drafts"] = len(run.drafts)
+        out["drafts_found"] = round(sum(found for _, found in run.drafts) / len(run.drafts), 3)
+        for q in (50, 95):
+            out[f"p{q}_ms_draft"] = round(percentile([ms for ms, _ in run.drafts], q), 1)
     out.update({f"rss_mb_{name}": round(mb) for name, mb in sorted(run.rss_peak_mb.items())})
     out["rss_total_mb"] = round(run.rss_total_peak_mb)
     return out
@@ -281,8 +368,9 @@ def measure(args, work: Path, label: str, specs_for) -> dict:
             group.start(spec)
         group.wait_ready(specs, timeout=300)
         pids = {name: p.pid for name, p in group.procs.items()}
+        agent = (f"http://127.0.0.1:{settings.console_port}", env) if label == "project" else None
         run = drive(f"http://127.0.0.1:{settings.rasa_port}/webhooks/rest/webhook", args.customers,
-                    args.duration, args.seed, args.think, label, pids)
+                    args.duration, args.seed, args.think, label, pids, agent)
     finally:
         group.stop()
     return summarise(run)
@@ -318,7 +406,8 @@ def plain_rasa_specs(model: Path, folder: Path):
 
 def markdown(flat: dict) -> str:
     rows = ["turns", "conversations", "turns_per_s", "errors", "unexpected_replies",
-            *[f"p{q}_ms_{k}" for k in (*TURN_TYPES, "non_llm") for q in (50, 95, 99)], "rss_total_mb",
+            *[f"p{q}_ms_{k}" for k in (*TURN_TYPES, "non_llm", "first_reply") for q in (50, 95, 99)],
+            "drafts", "drafts_found", "p50_ms_draft", "p95_ms_draft", "rss_total_mb",
             *sorted(k for k in flat if k.startswith("rss_mb_"))]
     lines = ["# Load benchmark", "",
              f"{flat['customers']} simulated customers for {flat['duration_s']} s per stack, each repeating a scripted "
@@ -339,7 +428,10 @@ def markdown(flat: dict) -> str:
         lines += ["", f"Non-LLM turns (rule and form), p95: {flat['p95_ms_non_llm']} ms against plain Rasa's "
                       f"{flat['baseline_p95_ms_non_llm']} ms, ratio {flat['p95_ratio_non_llm']} "
                       f"(target: at most 150 ms and 1.3x)."]
-    lines += ["", f"Memory of the whole project stack under this load: {flat['rss_total_mb']} MB (target: under 3,500 MB)."]
+    lines += [
+        "",
+        f"Memory of the whole project stack under this load: {flat['rss_total_mb']} MB (target: under 3,500 MB).",
+    ]
     return "\n".join(lines)
 
 
@@ -377,7 +469,9 @@ def main(argv: list[str] | None = None) -> int:
                   "cpu_reference_ms": cpu_reference_ms(),
                   # how knowledge answers use the chat model (0: every answer waits for its phrasing)
                   "llm_backend": settings.llm_backend, "llm_phrase_slots": settings.llm_phrase_slots,
-                  "llm_phrase_budget_s": settings.llm_phrase_budget_s}
+                  "llm_phrase_budget_s": settings.llm_phrase_budget_s,
+                  "llm_phrase_min_chars": settings.llm_phrase_min_chars, "kb_answer_cache": settings.kb_answer_cache,
+                  "warm_up": settings.warm_up}
     with tempfile.TemporaryDirectory(prefix="bench-load-") as tmp:
         work = Path(tmp)
         plain = None if args.no_baseline else plain_rasa_model(settings, args.seed, settings.data_dir / "bench")

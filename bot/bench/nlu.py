@@ -146,7 +146,9 @@ class Progress:
             now = self.clock()
             if now - self.last_shown >= self.every or done == total:
                 self.last_shown = now
-                return f"[{self.label}] {self.component or 'training'}: epoch {done}/{total} ({now - self.started:.0f} s)"
+                return (
+                    f"[{self.label}] {self.component or 'training'}: epoch {done}/{total} ({now - self.started:.0f} s)"
+                )
         return None
 
 
@@ -243,7 +245,9 @@ def markdown(flat: dict, sweep: list[dict], train: Path, test: Path) -> str:
                   f"it is not a tuned result; `config.yml` uses {flat['fallback_threshold']}; 0.0 = no fallback):", ""]
     if "oos_recall" in flat:
         lines += ["| threshold | in-scope accuracy | out-of-scope recall | accuracy |", "|---|---|---|---|"]
-        lines += [f"| {s['threshold']} | {s['in_scope_accuracy']} | {s['oos_recall']} | {s['accuracy']} |" for s in sweep]
+        lines += [
+            f"| {s['threshold']} | {s['in_scope_accuracy']} | {s['oos_recall']} | {s['accuracy']} |" for s in sweep
+        ]
     else:
         lines += ["| threshold | accuracy | macro F1 |", "|---|---|---|"]
         lines += [f"| {s['threshold']} | {s['accuracy']} | {s['macro_f1']} |" for s in sweep]

@@ -44,7 +44,9 @@ async def update_agent(request: Request, username: str):
                 raise ValueError("role must be agent or admin")
             agent = ctx.store.update_agent(agent.id, role=data["role"])
         if "display_name" in data:
-            agent = ctx.store.update_agent(agent.id, display_name=str(data["display_name"]).strip()[:120] or agent.username)
+            agent = ctx.store.update_agent(
+                agent.id, display_name=str(data["display_name"]).strip()[:120] or agent.username
+            )
         if "active" in data:
             agent = ctx.auth.set_active(agent, bool(data["active"]))
         if "password" in data:

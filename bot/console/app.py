@@ -79,6 +79,8 @@ def create_app(settings: Settings | None = None, name: str = "concierge_console"
     @app.after_server_start
     async def start_sync(app: Sanic, _loop=None):
         app.ctx.sync_task = asyncio.create_task(_sync_loop(app))
+        if app.ctx.settings.warm_up:  # the first reply draft does not wait for the models to load
+            app.ctx.warm_up = asyncio.create_task(asyncio.to_thread(app.ctx.services.warm_up))
 
     @app.before_server_stop
     async def detach(app: Sanic, _loop=None):

@@ -1,5 +1,6 @@
 """The agent console's pages on :8090: login (form with CSRF token, session cookie), the queue, a
-conversation, search, analytics, the admin page, logout. The pages are static HTML; their data comes from the agent API, rendered as text.
+conversation, search, analytics, the admin page, logout. The pages are static HTML; their data comes from the agent
+API, rendered as text.
 A browser without a valid session is sent to the login page from every page URL."""
 from __future__ import annotations
 

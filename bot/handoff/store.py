@@ -160,7 +160,9 @@ class SqlHandoffStore:
             Path(url.removeprefix("sqlite:///")).parent.mkdir(parents=True, exist_ok=True)
             engine = sa.create_engine(url, connect_args={"timeout": 30}, json_serializer=_json)
         else:
-            if url.startswith(("postgresql://", "postgres://")):  # the driver we ship (SQLAlchemy 2.1 assumes psycopg 3)
+            if url.startswith(
+                ("postgresql://", "postgres://")
+            ):  # the driver we ship (SQLAlchemy 2.1 assumes psycopg 3)
                 url = "postgresql+psycopg2://" + url.split("://", 1)[1]
             engine = sa.create_engine(url, pool_pre_ping=True, json_serializer=_json)
         return cls(engine)

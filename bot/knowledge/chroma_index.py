@@ -6,6 +6,7 @@ tries to download a model.
 """
 from __future__ import annotations
 
+import hashlib
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
@@ -61,6 +62,12 @@ class ChromaIndex:
         with self._chroma() as col:
             got = col.get(include=["metadatas"])
         return {i: (m or {}).get("content_hash", "") for i, m in zip(got["ids"], got["metadatas"])}
+
+    def version(self) -> str:
+        """A fingerprint of what is indexed (chunk ids and content hashes): it changes when a re-index adds,
+        changes or removes a chunk, in this process or another one."""
+        pairs = sorted(self.hashes().items())
+        return hashlib.sha1(repr(pairs).encode()).hexdigest()[:16] if pairs else "empty"
 
     def upsert(self, ids: Sequence[str], texts: Sequence[str], embeddings: Sequence[Sequence[float]],
                metadatas: Sequence[dict]) -> None:

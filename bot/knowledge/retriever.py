@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import math
+import threading
 from dataclasses import dataclass
 from typing import Protocol, Sequence
 
@@ -89,18 +90,26 @@ class HybridRetriever:
         self.rrf_k = rrf_k
         self.weights = weights
         self._bm25: BM25Index | None = None
+        self._version = ""
+        self._rebuilding = threading.Lock()
         self._hits: dict[str, IndexHit] = {}
         self._terms: dict[str, set[str]] = {}
 
+    def version(self) -> str:
+        """The index's current version (see `ChromaIndex.version`); raises IndexUnavailable."""
+        return self.index.version()
+
     def _lexical(self) -> BM25Index:
-        count = self.index.count()
-        if self._bm25 is None or len(self._bm25) != count:
-            hits = self.index.all()
-            self._hits = {h.id: h for h in hits}
-            self._terms = {h.id: set(terms(self._full_text(h))) for h in hits}
-            self._bm25 = BM25Index((h.id, self._full_text(h)) for h in hits)
-            self._speller = Speller.from_texts((self._full_text(h) for h in hits), self.general_words)
-        return self._bm25
+        version = self.index.version()  # a re-index elsewhere (same chunk count or not) is seen at once
+        with self._rebuilding:  # answers run on several threads: one rebuild, never half-replaced tables
+            if self._bm25 is None or version != self._version:
+                hits = self.index.all()
+                self._hits = {h.id: h for h in hits}
+                self._terms = {h.id: set(terms(self._full_text(h))) for h in hits}
+                self._bm25 = BM25Index((h.id, self._full_text(h)) for h in hits)
+                self._speller = Speller.from_texts((self._full_text(h) for h in hits), self.general_words)
+                self._version = version
+            return self._bm25
 
     def correct_spelling(self, text: str) -> str:
         """`text` with misspelt words corrected against the indexed documents' words (see `Speller`); as it is when

@@ -221,7 +221,9 @@ def slack_calls(channel: Text, message: Mapping[Text, Any], thread_ts: Optional[
     if items:
         blocks: List[Dict[str, Any]] = []
         for n, item in enumerate(items[:10]):
-            title = slack_mrkdwn(f"[{item['title']}]({item['url']})") if item.get("url") else _slack_escape(item["title"])
+            title = (
+                slack_mrkdwn(f"[{item['title']}]({item['url']})") if item.get("url") else _slack_escape(item["title"])
+            )
             section: Dict[Text, Any] = {"type": "section", "text": {"type": "mrkdwn", "text": cut(
                 f"*{title}*\n{_slack_escape(item_facts(item))}\n{_slack_escape(str(item.get('reason') or ''))}",
                 SLACK_TEXT)}}

@@ -396,7 +396,9 @@ class TwilioApiOutput(ApiOutput):
         self.number = number
 
     def calls(self, recipient_id: Text, message: Dict[Text, Any]) -> List[Call]:
-        return [(self.url, {"data": body, "auth": self.auth}) for body in sms_bodies(recipient_id, self.number, message)]
+        return [
+            (self.url, {"data": body, "auth": self.auth}) for body in sms_bodies(recipient_id, self.number, message)
+        ]
 
 
 class TwilioChannel(TwilioInput, Background):

@@ -61,9 +61,22 @@ def _choices(to: Text, body: Text, buttons: List[Dict[Text, Any]]) -> List[Dict[
     """Quick replies: up to 3 as reply buttons, up to 10 as a list, more as numbered text."""
     buttons = [b for b in buttons if b.get("title") and b.get("payload")]
     if len(buttons) <= MAX_BUTTONS:
-        return [_interactive(to, "button", body, {"buttons": [
-            {"type": "reply", "reply": {"id": str(b["payload"])[:256], "title": _cut(str(b["title"]), MAX_BUTTON_TITLE)}}
-            for b in buttons]})]
+        return [
+            _interactive(
+                to,
+                "button",
+                body,
+                {
+                    "buttons": [
+                        {
+                            "type": "reply",
+                            "reply": {"id": str(b["payload"])[:256], "title": _cut(str(b["title"]), MAX_BUTTON_TITLE)},
+                        }
+                        for b in buttons
+                    ]
+                },
+            )
+        ]
     if len(buttons) <= MAX_ROWS:
         return [_interactive(to, "list", body, {"button": "Choose", "sections": [{"title": "Options", "rows": [
             {"id": str(b["payload"])[:MAX_ROW_ID], "title": _cut(str(b["title"]), MAX_ROW_TITLE)} for b in buttons]}]})]
@@ -81,12 +94,23 @@ def _carousel(to: Text, custom: Dict[Text, Any]) -> List[Dict[Text, Any]]:
         price = f"{item.get('price', 0):.2f} {item.get('currency', '')}".strip()
         rating = f" · {item['rating']}★" if item.get("rating") else ""
         payload = ((item.get("buttons") or [{}])[0].get("payload")) or f"more like {item['title']}"
-        rows.append({"id": str(payload)[:MAX_ROW_ID], "title": _cut(item["title"], MAX_ROW_TITLE),
-                     "description": _cut(f"{price}{rating} · {item.get('reason', '')}".rstrip(" ·"), MAX_ROW_DESCRIPTION)})
+        rows.append(
+            {
+                "id": str(payload)[:MAX_ROW_ID],
+                "title": _cut(item["title"], MAX_ROW_TITLE),
+                "description": _cut(f"{price}{rating} · {item.get('reason', '')}".rstrip(" ·"), MAX_ROW_DESCRIPTION),
+            }
+        )
     links = "\n".join(f"{n}. {i['title']}: {i.get('url', '')}" for n, i in enumerate(items, 1))
-    return [_interactive(to, "list", "Tap one to see more like it.", {"button": "Products",
-                                                                       "sections": [{"title": "Suggestions", "rows": rows}]}),
-            *_text(to, links)]
+    return [
+        _interactive(
+            to,
+            "list",
+            "Tap one to see more like it.",
+            {"button": "Products", "sections": [{"title": "Suggestions", "rows": rows}]},
+        ),
+        *_text(to, links),
+    ]
 
 
 def outgoing(to: Text, message: Dict[Text, Any]) -> List[Dict[Text, Any]]:

@@ -43,9 +43,11 @@ BUDGET_RE = re.compile(rf"(?:budget(?: is| of)?|for)\s*(?:\$|€|£)\s*{_NUM}|(?
                        rf"|at most\b|is my (?:budget|limit|max))", re.I)
 SIZE_RE = re.compile(r"\b(?:size|eu|sz)\s*(\d{2}(?:\.5)?|xxl|xl|xs|s|m|l|regular|long|one size)\b"
                      r"|\b(\d{2})\s*(?:eu)\b|\bin (?:a |an )?(xxl|xl|xs|s|m|l)\b", re.I)
-NEGATED_RE = (r"(?:not|no|except(?: for)?|other than|anything but|without|apart from|but not|not a (?:big |huge )?fan of|"
-              r"(?:do not|don't|dont|didn't|never) (?:like|want|love|liked|trust)|hate|avoid|not into|nothing (?:from|by)|"
-              r"no more|rather not have|stay away from|(?:sick|tired) of)\s+")
+NEGATED_RE = (
+    r"(?:not|no|except(?: for)?|other than|anything but|without|apart from|but not|not a (?:big |huge )?fan of|"
+    r"(?:do not|don't|dont|didn't|never) (?:like|want|love|liked|trust)|hate|avoid|not into|nothing (?:from|by)|"
+    r"no more|rather not have|stay away from|(?:sick|tired) of)\s+"
+)
 RECIPIENT_RE = re.compile(r"\bfor (?:my |a |an |our |the )?(dad|father|mum|mom|mother|wife|husband|partner|boyfriend|"
                           r"girlfriend|son|daughter|brother|sister|friend|kids?|grandpa|grandma|colleague|boss|him|her|"
                           r"myself|me)\b", re.I)
@@ -57,16 +59,43 @@ SOFT_TAGS = frozenset({"camping", "gift idea", "trail", "road", "lifetime guaran
 
 # feature words shoppers use for a catalog tag
 TAG_ALIASES = {
-    "hood": "hooded", "water proof": "waterproof", "water-proof": "waterproof", "rainproof": "waterproof",
-    "wide feet": "wide fit", "wide foot": "wide fit", "solar": "solar charging", "usb": "usb-c",
-    "charge": "rechargeable", "smell": "odour resistant", "odor": "odour resistant", "stink": "odour resistant",
-    "blisters": "blister free", "battery life": "long battery", "heart-rate": "heart rate", "hrm": "heart rate",
-    "stainless": "stainless steel", "fairtrade": "fair trade", "quick-dry": "quick dry", "dries quickly": "quick dry",
-    "easy to pitch": "easy pitch", "easy to set up": "easy pitch", "free standing": "freestanding",
-    "winter": "4-season", "four season": "4-season", "three season": "3-season", "laptop": "laptop sleeve",
+    "hood": "hooded",
+    "water proof": "waterproof",
+    "water-proof": "waterproof",
+    "rainproof": "waterproof",
+    "wide feet": "wide fit",
+    "wide foot": "wide fit",
+    "solar": "solar charging",
+    "usb": "usb-c",
+    "charge": "rechargeable",
+    "smell": "odour resistant",
+    "odor": "odour resistant",
+    "stink": "odour resistant",
+    "blisters": "blister free",
+    "battery life": "long battery",
+    "heart-rate": "heart rate",
+    "hrm": "heart rate",
+    "stainless": "stainless steel",
+    "fairtrade": "fair trade",
+    "quick-dry": "quick dry",
+    "dries quickly": "quick dry",
+    "easy to pitch": "easy pitch",
+    "easy to set up": "easy pitch",
+    "free standing": "freestanding",
+    "winter": "4-season",
+    "four season": "4-season",
+    "three season": "3-season",
+    "laptop": "laptop sleeve",
     "hydration": "hydration compatible",
-    "mummy": "mummy shape", "rain": "waterproof", "rainy": "waterproof", "wet weather": "waterproof", "keep me dry": "waterproof",
-    "keeps me dry": "waterproof", "keep my feet dry": "waterproof", "vibram": "vibram sole", "ankle": "ankle support",
+    "mummy": "mummy shape",
+    "rain": "waterproof",
+    "rainy": "waterproof",
+    "wet weather": "waterproof",
+    "keep me dry": "waterproof",
+    "keeps me dry": "waterproof",
+    "keep my feet dry": "waterproof",
+    "vibram": "vibram sole",
+    "ankle": "ankle support",
 }
 
 
@@ -127,8 +156,9 @@ class Preferences:
         brands = newer.brands or (self.brands - newer.excluded_brands)
         excluded = (self.excluded_brands | newer.excluded_brands) - newer.brands
         text = f"{self.text} {newer.text}".strip() if newer.text else self.text
-        return replace(self, text=text, brands=brands, excluded_brands=excluded, features=self.features | newer.features,
-                       **changes)
+        return replace(
+            self, text=text, brands=brands, excluded_brands=excluded, features=self.features | newer.features, **changes
+        )
 
     def cheaper(self, than: float) -> "Preferences":
         """'cheaper': below the cheapest price shown so far."""

@@ -168,8 +168,9 @@ class RecommendationService:
         if not asked and not prefs.constrained and needs_clarification(prefs, self.best_match(prefs.text),
                                                                        self.min_similarity):
             # at most one clarifying question: the answer is folded into this request and ranked
-            return ShoppingTurn(Recommendations([], prefs, clarify=True), {**to_state(prefs), "last": [], "asked": True},
-                                [])
+            return ShoppingTurn(
+                Recommendations([], prefs, clarify=True), {**to_state(prefs), "last": [], "asked": True}, []
+            )
         recs = self.recommend(prefs, k=k, exclude=exclude, customer=customer)
         ids = [r.product_id for r in recs.items]
         return ShoppingTurn(recs, {**to_state(prefs), "last": ids}, shown + ids)

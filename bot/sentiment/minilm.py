@@ -163,7 +163,7 @@ class NumpyMiniLM:
         for i in range(self.layers):
             p = f"encoder.layer.{i}."
 
-            def dense(t: np.ndarray, name: str) -> np.ndarray:
+            def dense(t: np.ndarray, name: str, p: str = p) -> np.ndarray:
                 return t @ w[p + name + ".weight"].T + w[p + name + ".bias"]
 
             q, k, v = (dense(x, f"attention.self.{m}").reshape(n, self.heads, d).transpose(1, 0, 2)

@@ -146,15 +146,28 @@ def make_products(rng: random.Random, per_category: int = 26) -> list[dict]:
             tags = sorted(rng.sample(spec["tags"], k=rng.randint(2, 4)))
             stock = {f"{c}/{s}": (0 if rng.random() < 0.15 else rng.randint(1, 40)) for c in colours for s in sizes}
             rating = round(min(5.0, max(2.5, rng.gauss(4.2, 0.45))), 1)
-            products.append({
-                "id": pid, "title": title, "brand": brand, "category": cat, "price": price, "currency": "USD",
-                "sizes": sizes, "colours": colours, "stock": stock, "rating": rating,
-                "review_count": rng.randint(0, 1200),
-                "description": (f"The {title} is a {', '.join(tags[:-1]) + ' and ' + tags[-1] if len(tags) > 1 else tags[0]} "
-                                f"{spec['kind']} from {brand}, available in {', '.join(colours)}."),
-                "tags": tags, "image_url": f"/static/img/{cat}.svg",
-                "url": f"https://alderandpine.example/p/{pid.lower()}",
-            })
+            products.append(
+                {
+                    "id": pid,
+                    "title": title,
+                    "brand": brand,
+                    "category": cat,
+                    "price": price,
+                    "currency": "USD",
+                    "sizes": sizes,
+                    "colours": colours,
+                    "stock": stock,
+                    "rating": rating,
+                    "review_count": rng.randint(0, 1200),
+                    "description": (
+                        f"The {title} is a {', '.join(tags[:-1]) + ' and ' + tags[-1] if len(tags) > 1 else tags[0]} "
+                        f"{spec['kind']} from {brand}, available in {', '.join(colours)}."
+                    ),
+                    "tags": tags,
+                    "image_url": f"/static/img/{cat}.svg",
+                    "url": f"https://alderandpine.example/p/{pid.lower()}",
+                }
+            )
     return products
 
 

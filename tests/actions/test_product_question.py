@@ -42,7 +42,9 @@ def test_a_name_shared_by_many_asks_which_one_with_buttons_that_name_it(kb_servi
     choice = message["buttons"][1]
     (answer,) = ask(kb_services, choice["payload"])
     product = next(p for p in CATALOG if p["title"] == choice["title"])
-    assert answer["text"].startswith(f"[{choice['title']}]") and f"sizes {', '.join(product['sizes'])}" in answer["text"]
+    assert (
+        answer["text"].startswith(f"[{choice['title']}]") and f"sizes {', '.join(product['sizes'])}" in answer["text"]
+    )
 
 
 def test_what_the_data_does_not_cover_is_not_guessed(kb_services):

@@ -3,7 +3,6 @@
 Its agents (cara, dev) sign out at the end: an agent who signed out is offline at once, so the
 e2e tests that need nobody online are not affected."""
 import re
-from pathlib import Path
 
 import pytest
 
@@ -113,7 +112,9 @@ def test_an_agent_takes_over_a_conversation_in_the_console(concierge, console_ur
                                f"{{'Content-Type': 'application/json', 'X-CSRF-Token': Console.csrf()}}, "
                                f"body: JSON.stringify({{text: 'me too'}})}}).then(r => r.status)")
         assert refused == 403
-        without_csrf = dev.evaluate(f"fetch('/api/handoffs/{handoff_id}/claim', {{method: 'POST'}}).then(r => r.status)")
+        without_csrf = dev.evaluate(
+            f"fetch('/api/handoffs/{handoff_id}/claim', {{method: 'POST'}}).then(r => r.status)"
+        )
         assert without_csrf == 403
         # ... until the conversation is transferred to them
         cara.fill("#transfer-to", "dev")
@@ -149,8 +150,12 @@ def test_search_analytics_and_the_admin_page(console_url, browser):
         no_markup_ran(erin, "#results")
         erin.goto(f"{console_url}/analytics")
         erin.wait_for_selector("#per-day svg", state="attached")
-        assert erin.evaluate("[...document.querySelectorAll('#per-day rect')].filter(r => +r.getAttribute('height') > 0)"
-                             ".length") >= 1  # today's bar
+        assert (
+            erin.evaluate(
+                "[...document.querySelectorAll('#per-day rect')].filter(r => +r.getAttribute('height') > 0).length"
+            )
+            >= 1
+        )  # today's bar
         assert erin.locator("#reasons svg rect").count() >= 1
         assert "no ratings yet" in erin.inner_text("#tiles")
         erin.screenshot(path=str(SHOTS / "console-analytics.png"), full_page=True)
@@ -163,7 +168,9 @@ def test_search_analytics_and_the_admin_page(console_url, browser):
         row = erin.wait_for_selector("#agents tr[data-username='frank']")
         assert "Frank <b>bold</b>" in row.inner_text() and erin.locator("#agents b").count() == 0
         erin.click("#agents tr[data-username='frank'] button")
-        erin.wait_for_function("document.querySelector(\"#agents tr[data-username='frank']\").innerText.includes('Disable') === false")
+        erin.wait_for_function(
+            "document.querySelector(\"#agents tr[data-username='frank']\").innerText.includes('Disable') === false"
+        )
         assert AgentClient(console_url).login("frank", PASSWORD).status_code == 401  # disabled
         assert erin.evaluate("window.pwned") == 0
     finally:

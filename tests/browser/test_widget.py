@@ -142,7 +142,9 @@ def test_a_person_joins_is_shown_and_the_customer_rates_the_conversation(store, 
                          ).status_code == 201
         store.wait_for_selector(".msg.agent", timeout=30_000)
         agent = store.locator(".msg.agent").last
-        assert agent.locator(".author").inner_text() == "Gina · Support" and "Gina" in agent.locator("strong").inner_text()
+        assert (
+            agent.locator(".author").inner_text() == "Gina · Support" and "Gina" in agent.locator("strong").inner_text()
+        )
         shot(store, "widget-handoff-banner")
         assert gina.post(f"/api/handoffs/{card['id']}/resolve", {"disposition": "solved"}).status_code == 200
         store.wait_for_selector(".csat", timeout=30_000)

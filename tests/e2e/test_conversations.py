@@ -160,7 +160,9 @@ def test_goodbye_in_the_middle_of_the_order_look_up_ends_it(concierge, sender):
     assert "order number" in texts(concierge.say(sender, "where's my parcel?"))
     reply = texts(concierge.say(sender, "ok that's it, bye"))
     assert "Goodbye" in reply and "order number" not in reply
-    assert concierge.tracker(sender)["active_loop"] in ({}, None) or not concierge.tracker(sender)["active_loop"].get("name")
+    assert concierge.tracker(sender)["active_loop"] in ({}, None) or not concierge.tracker(sender)["active_loop"].get(
+        "name"
+    )
 
 
 def test_a_person_asked_for_indirectly_is_brought_in(concierge, sender):
@@ -182,8 +184,9 @@ def test_the_weather_is_out_of_scope_not_small_talk(concierge, sender):
 def test_two_questions_in_one_message_are_both_answered_with_their_sources(concierge, sender):
     reply = texts(concierge.say(sender, "Which payment methods do you accept? Can I pay with Klarna?"))
     assert "PayPal" in reply and "Klarna" in reply
-    assert re.search(r"Sources: \[Payment methods › Accepted payment methods\].*Payment methods › Paying in instalments",
-                     reply)
+    assert re.search(
+        r"Sources: \[Payment methods › Accepted payment methods\].*Payment methods › Paying in instalments", reply
+    )
 
 
 def test_it_means_the_product_just_talked_about(concierge, sender):

@@ -74,9 +74,11 @@ def test_a_persons_reply_reaches_whatsapp(concierge):
     """What the agent desk does for a reply: a bot message pushed to the conversation's latest channel."""
     assert post(concierge, text_from("15550000004", "hi")).status_code == 200
     concierge.upstream.messages_to("15550000004")
-    resp = httpx.post(f"{concierge.rasa_url}/conversations/15550000004/tracker/events",
-                      params={"output_channel": "latest", "execute_side_effects": "true", "include_events": "NONE"},
-                      json=[{"event": "bot", "text": "Hi, Ann here.", "metadata": {"from": "agent", "agent_name": "Ann"}}])
+    resp = httpx.post(
+        f"{concierge.rasa_url}/conversations/15550000004/tracker/events",
+        params={"output_channel": "latest", "execute_side_effects": "true", "include_events": "NONE"},
+        json=[{"event": "bot", "text": "Hi, Ann here.", "metadata": {"from": "agent", "agent_name": "Ann"}}],
+    )
     assert resp.status_code == 200
     [sent] = concierge.upstream.messages_to("15550000004")
     assert sent["body"]["text"]["body"] == "*Ann (Support):* Hi, Ann here."

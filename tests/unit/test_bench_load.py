@@ -5,11 +5,14 @@ import json
 import os
 import subprocess
 import sys
+import threading
+import time
 from http.server import BaseHTTPRequestHandler
 
 import pytest
 
-from bot.bench.load import Result, Run, drive, markdown, script, summarise, think_range, tree_rss_mb
+from bot.bench.load import (QUESTIONS, AgentDrafts, Result, Run, drive, load_questions, markdown, script, summarise,
+                            think_range, tree_rss_mb)
 from bot.bench.report import cpu_reference_ms
 from tests.servers import send_json, serve
 
@@ -137,3 +140,46 @@ def test_plain_rasa_is_stock_rasa_with_the_rest_channel_and_the_same_action_serv
     assert yaml.safe_load((tmp_path / "endpoints.yml").read_text()) == {
         "action_endpoint": {"url": "http://127.0.0.1:5999/webhook"}}
     assert yaml.safe_load((tmp_path / "credentials.yml").read_text()) == {"rest": None}
+
+
+def test_most_knowledge_questions_are_asked_once_the_common_ones_come_first():
+    questions = load_questions()
+    assert questions[:len(QUESTIONS)] == list(QUESTIONS) and len(questions) > 190
+    assert len(set(questions)) == len(questions)
+
+
+def test_an_agent_asks_for_drafts_of_handed_over_conversations_and_they_are_timed():
+    rest = FakeRest()
+    seen = []
+
+    class Console(BaseHTTPRequestHandler):
+        def do_GET(self):  # noqa: N802
+            assert self.headers["Authorization"] == "Bearer tok"
+            send_json(self, [{"id": 7, "conversation_id": rest.messages[-1]["sender"]}])
+
+        def do_POST(self):  # noqa: N802
+            seen.append(self.path)
+            self.rfile.read(int(self.headers["Content-Length"]))
+            send_json(self, {"found": True, "text": "Refunds take 5 days."})
+
+        def log_message(self, *args):
+            pass
+
+    console, base = serve(Console)
+    run, lock = Run(), threading.Lock()
+    agent = AgentDrafts(base, rest.url, {}, run, lock, ["how long do refunds take?"], seed=1, every_s=0.05)
+    agent.token = "tok"
+    try:
+        agent.start()
+        time.sleep(0.6)
+        agent.stop_event.set()
+        agent.join(5)
+    finally:
+        rest.server.shutdown()
+        console.shutdown()
+    assert seen and all(p == "/api/handoffs/7/draft" for p in seen)
+    texts = [m["message"] for m in rest.messages]
+    assert texts[:2] == ["I want to talk to a person", "how long do refunds take?"]
+    s = summarise(Run(results=[Result("rule", 10.0, True, True)], drafts=run.drafts, seconds=1.0))
+    assert s["drafts"] == len(run.drafts) >= 1 and s["drafts_found"] == 1.0 and s["p95_ms_draft"] > 0
+    assert s["p95_ms_first_reply"] == 10.0

@@ -122,7 +122,10 @@ def test_make_bench_reuses_the_replaced_report_s_baseline_only_when_it_measured_
     report.write_text(json.dumps({**flat, "generated_at": "2026-11-25T00:30:22Z", "baseline_accuracy": 0.8}))
     assert reusable_baseline(report, flat) == {"baseline_accuracy": 0.8,
                                                "baseline_from": "nlu.json, generated 2026-11-25T00:30:22Z"}
-    assert "reusing Rasa's default pipeline's figures (nlu.json, generated 2026-11-25T00:30:22Z)" in capsys.readouterr().out
+    assert (
+        "reusing Rasa's default pipeline's figures (nlu.json, generated 2026-11-25T00:30:22Z)"
+        in capsys.readouterr().out
+    )
     assert reusable_baseline(report, {**flat, "train_rows": 11}) is None
     assert "not reusing the earlier baseline (" in capsys.readouterr().out
     report.write_text("{not json")

@@ -20,7 +20,10 @@ def test_published_numbers_are_marked_and_missing_values_are_left_out():
     _, groups = chart_groups("nlu_clinc150", {"in_scope_accuracy": 0.95, "oos_recall": 0.7})
     (title, bars), _ = groups
     assert title == "in-scope accuracy"
-    assert [(b.label, b.value, b.published) for b in bars][:2] == [("project", 0.95, False), ("Rasa default", None, False)]
+    assert [(b.label, b.value, b.published) for b in bars][:2] == [
+        ("project", 0.95, False),
+        ("Rasa default", None, False),
+    ]
     assert {b.value for b in bars if b.published} == {0.915, 0.969, 0.962}
 
 

@@ -90,7 +90,9 @@ def test_slack_signatures_are_checked_with_the_timestamp():
 
 def test_messenger_sends_text_quick_replies_and_a_generic_template():
     [body] = messenger_calls("P1", ANSWER)
-    assert body["recipient"] == {"id": "P1"} and "PayPal: https://alderandpine.example/help/pay" in body["message"]["text"]
+    assert (
+        body["recipient"] == {"id": "P1"} and "PayPal: https://alderandpine.example/help/pay" in body["message"]["text"]
+    )
     bodies = messenger_calls("P1", PRODUCTS)
     assert bodies[0]["message"]["quick_replies"] == [{"content_type": "text", "title": "Cheaper",
                                                        "payload": "/refine_recommendation"}]
@@ -139,7 +141,9 @@ def test_sms_writes_links_buttons_and_products_as_text():
 
 def test_twilio_signatures_cover_the_url_and_the_sorted_parameters():
     url, params = "https://example.com/webhooks/twilio/webhook", {"From": ["+1555"], "Body": ["hi"]}
-    expected = base64.b64encode(hmac.new(b"tok", (url + "Bodyhi" + "From+1555").encode(), hashlib.sha1).digest()).decode()
+    expected = base64.b64encode(
+        hmac.new(b"tok", (url + "Bodyhi" + "From+1555").encode(), hashlib.sha1).digest()
+    ).decode()
     assert twilio_signature_ok("tok", url, params, expected)
     assert not twilio_signature_ok("tok", url + "?x=1", params, expected)
     assert not twilio_signature_ok("tok", url, {**params, "Body": ["bye"]}, expected)

@@ -8,7 +8,9 @@ from bot.settings import Settings
 
 
 def test_every_route_is_documented_and_every_documented_path_exists(tmp_path):
-    app = create_app(Settings.from_env(env={"CONCIERGE_DATA_DIR": str(tmp_path)}), name="console_doc_test")
+    app = create_app(
+        Settings.from_env(env={"CONCIERGE_DATA_DIR": str(tmp_path), "WARM_UP": "false"}), name="console_doc_test"
+    )
     served = set()
     for route in app.router.routes:
         path = "/" + re.sub(r"<(\w+)(:[^>]*)?>", r"{\1}", route.path).strip("/")

@@ -115,7 +115,9 @@ def test_faq_files_one_section_per_question():
     assert [(s.heading, s.text) for s in csv_doc.sections] == [("Do gift cards expire?", "No, never."),
                                                                ("Can I pay by cheque?", "No.")]
     assert csv_doc.url == "https://shop.test/faq"
-    jsonl_doc = parse_faq_jsonl('{"question": "Q1?", "answers": ["A.", "B."]}\n\n{"q": "Q2?", "a": "C."}\n', "faq.jsonl")
+    jsonl_doc = parse_faq_jsonl(
+        '{"question": "Q1?", "answers": ["A.", "B."]}\n\n{"q": "Q2?", "a": "C."}\n', "faq.jsonl"
+    )
     assert [(s.heading, s.text) for s in jsonl_doc.sections] == [("Q1?", "A.\nB."), ("Q2?", "C.")]
     for bad in ('{"question": "no answer"}', "not json", "[1, 2]"):
         with pytest.raises(DocumentError):

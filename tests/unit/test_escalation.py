@@ -29,7 +29,11 @@ def test_sensitive_topics_escalate_at_once_even_when_calm(text, topic):
 
 
 def test_mild_and_product_directed_negatives_do_not_escalate():
-    for text, s in (("the blue one looks ugly", -0.6), ("too bad it's sold out", -0.5), ("damn, I missed the sale", -0.4)):
+    for text, s in (
+        ("the blue one looks ugly", -0.6),
+        ("too bad it's sold out", -0.5),
+        ("damn, I missed the sale", -0.4),
+    ):
         d = decide(turns((text, s)), CFG)
         assert not d.escalate and set(d.signals) == {"negative"}, (text, d.explain())
     assert decide(turns(("this is the second time it broke!!", -0.6)), CFG).escalate  # with signs of anger: yes

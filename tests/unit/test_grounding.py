@@ -12,7 +12,9 @@ def test_numbers_are_normalised():
 
 
 def test_faithful_paraphrase_passes():
-    assert check_faithfulness("Shipping within the United States is free on orders of $75 or more.", EVIDENCE, CFG).supported
+    assert check_faithfulness(
+        "Shipping within the United States is free on orders of $75 or more.", EVIDENCE, CFG
+    ).supported
     assert check_faithfulness("Sorry, we do not ship to Australia.", EVIDENCE, CFG).supported
 
 
@@ -85,7 +87,9 @@ def test_a_number_given_to_the_wrong_subject_is_rejected():
                 "Members of our Trail Club loyalty programme get a 60-day return window."]
     assert check_faithfulness("You can return most items within 30 days of delivery.", evidence, CFG).supported
     assert check_faithfulness("Trail Club members get a 60-day return window.", evidence, CFG).supported
-    wrong = check_faithfulness("Yes, Trail Club members can return most items within 30 days of delivery.", evidence, CFG)
+    wrong = check_faithfulness(
+        "Yes, Trail Club members can return most items within 30 days of delivery.", evidence, CFG
+    )
     assert not wrong.supported and "trail" in wrong.problems[0]  # the members' words come from the other sentence
 
 
@@ -137,7 +141,62 @@ def test_conditions_units_and_modality_stay_as_the_evidence_states_them():
     assert not check_faithfulness("Standard shipping is free.", EVIDENCE, CFG).supported  # "on orders of $75 or more"
     assert not check_faithfulness("Add 1 inch of room for hiking boots.",
                                   ["Add 1 cm of room for hiking boots."], CFG).supported
-    assert not check_faithfulness("All of our clothing is made from recycled materials.",
-                                  ["Over 70% of our own-brand clothing is made from recycled materials."], CFG).supported
+    assert not check_faithfulness(
+        "All of our clothing is made from recycled materials.",
+        ["Over 70% of our own-brand clothing is made from recycled materials."],
+        CFG,
+    ).supported
     assert not check_faithfulness("The delivery address can be changed.",
                                   ["The delivery address can be changed while the order is processing."], CFG).supported
+
+
+# --- the store's vocabulary and the topic gate ------------------------------------------------
+
+from bot.answers.grounding import covers, synonym_table, uncovered_words, with_page_words  # noqa: E402
+
+VOCABULARY = synonym_table({"swap": ["exchange"], "amex": ["American Express"], "package": ["parcel"],
+                            "bad": [], "two words": ["ignored"]})
+
+
+def test_the_vocabulary_maps_customer_words_to_page_words():
+    assert set(VOCABULARY) == {"swap", "amex", "package"}  # no page words, or a phrase as key: left out
+    assert [o.terms for o in VOCABULARY["amex"]] == [("american", "express")]
+    assert covers("swap", {"exchange", "size"}, VOCABULARY) and not covers("swap", {"size"}, VOCABULARY)
+    assert covers("complain", {"complaint"}) and not covers("cat", {"catalog"})  # short words: exact only
+    assert covers("number", {"800", "555"}) and not covers("number", {"5"})
+
+
+def test_a_customer_word_is_covered_by_its_page_words_only_when_the_evidence_has_them():
+    cards = ["We accept Visa, Mastercard, American Express and Discover cards."]
+    assert uncovered_words("do you take amex", cards, synonyms=VOCABULARY) == []
+    assert uncovered_words("do you take amex", ["We accept Visa."], synonyms=VOCABULARY) == ["amex"]
+    assert uncovered_words("do you guys take amex", cards, synonyms=VOCABULARY) == []  # chat words
+
+
+def test_retrieval_also_searches_the_page_words():
+    assert with_page_words("do you take amex", VOCABULARY) == "do you take amex (American Express)"
+    assert with_page_words("swap or exchange?", VOCABULARY) == "swap or exchange?"  # already asked
+    assert with_page_words("hello", VOCABULARY) == "hello"
+
+
+def test_the_sentence_that_says_it_beats_the_one_that_shares_a_filler_word():
+    passages = [Passage("Add the products to your cart and enter your delivery option and payment details.",
+                        "Placing an order", "How to order", "", "ordering.md", 0.45),
+                Passage("We accept these payment methods: Visa, PayPal and Apple Pay.", "Payment methods", "Accepted",
+                        "", "payments.md", 0.59)]
+    assert select_evidence("what payment options are there", passages, CFG).passages[0].source == "payments.md"
+
+
+def test_a_section_heading_counts_half_so_the_sentence_with_the_fact_is_kept():
+    claim = Passage("Send a photo of the defect to warranty@shop.test. We answer warranty claims within 3 days. "
+                    "We repair the product or replace it. Proof of purchase is required for other shops.",
+                    "Warranty", "How to make a warranty claim", "", "warranty.md", 0.64)
+    evidence = select_evidence("How do I make a warranty claim?", [claim], CFG)
+    assert any("photo" in s for s in evidence.sentences)
+
+
+def test_one_missing_word_is_tolerated_unless_another_retrieved_section_is_about_it():
+    assert CFG.on_topic(["period"], 0.6)
+    assert not CFG.on_topic(["return"], 0.6, topics=frozenset({"return", "window"}))
+    assert not CFG.on_topic(["cancel"], 0.6, topics=frozenset({"cancelling"}))  # the same word, another form
+    assert not CFG.on_topic(["chicago"], 0.6, names=["chicago"]) and not CFG.on_topic(["period"], 0.3)

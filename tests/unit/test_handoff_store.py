@@ -130,8 +130,13 @@ def test_sessions_expire_and_end_with_the_account(store):
 
 
 def test_search_finds_words_in_the_conversation_its_messages_tags_and_notes(store):
-    first, _ = store.open_handoff(ticket("c1", transcript=[{"sender": "customer", "text": "Die Lieferung ist kaputt, Größe 42"}],
-                                         customer_email="jo@example.com"))
+    first, _ = store.open_handoff(
+        ticket(
+            "c1",
+            transcript=[{"sender": "customer", "text": "Die Lieferung ist kaputt, Größe 42"}],
+            customer_email="jo@example.com",
+        )
+    )
     second, _ = store.open_handoff(ticket("c2"))
     store.add_message(second.id, "customer", "my TENT poles are missing", 2.0)
     store.resolve(second.id, 3.0, "replacement_sent", ["poles"], "sent new poles by courier")

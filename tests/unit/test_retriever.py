@@ -54,6 +54,17 @@ def test_lexical_index_follows_the_collection(tmp_path, retriever, hashing_embed
     assert retriever.rank("gift wrapping", 1, "lexical")[0].source == "gifts.md"
 
 
+def test_a_changed_document_changes_the_version_even_with_the_same_chunk_count(tmp_path, retriever,
+                                                                              hashing_embedder):
+    before, chunks = retriever.version(), retriever.index.count()
+    assert retriever.rank("how long for returns", 1, "lexical")[0].text.startswith("Returns are accepted within 30")
+    write(tmp_path / "docs", "returns", "Returns are accepted within 60 days of delivery.", "Returns")
+    index_folder(tmp_path / "docs", retriever.index, hashing_embedder)
+    assert retriever.version() != before and retriever.index.count() == chunks
+    assert "60 days" in retriever.rank("how long for returns", 1, "lexical")[0].text
+    assert ChromaIndex("empty_kb", path=tmp_path / "chroma").version() == "empty"
+
+
 def test_unreachable_chroma_server_raises_index_unavailable(hashing_embedder):
     index = ChromaIndex("kb", host="127.0.0.1", port=9)  # nothing listens on the discard port
     with pytest.raises(IndexUnavailable):

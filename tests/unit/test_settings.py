@@ -47,7 +47,9 @@ def test_env_example_documents_every_variable():
     import re
 
     documented = set(re.findall(r"^([A-Z_]+)=", (PROJECT_ROOT / ".env.example").read_text(), re.M))
-    used = set(re.findall(r'(?:get|path|number|flag|between)\("([A-Z_]+)"', (PROJECT_ROOT / "bot" / "settings.py").read_text()))
+    used = set(
+        re.findall(r'(?:get|path|number|flag|between)\("([A-Z_]+)"', (PROJECT_ROOT / "bot" / "settings.py").read_text())
+    )
     assert used | set(CHANNEL_DEFAULTS) == documented
 
 

@@ -29,14 +29,31 @@ def test_only_bodies_signed_with_the_app_secret_are_valid():
 
 
 def test_incoming_text_buttons_and_list_rows():
-    got = incoming_messages(webhook(
-        {"from": "4915550001", "id": "m1", "type": "text", "text": {"body": "Do you accept PayPal?"}},
-        {"from": "4915550001", "id": "m2", "type": "interactive",
-         "interactive": {"type": "button_reply", "button_reply": {"id": "/request_human", "title": "Talk to a person"}}},
-        {"from": "4915550001", "id": "m3", "type": "interactive",
-         "interactive": {"type": "list_reply", "list_reply": {"id": "more like Trail Boot", "title": "Trail Boot"}}},
-        {"from": "4915550001", "id": "m4", "type": "sticker", "sticker": {}},
-        {"id": "m5", "type": "text", "text": {"body": "no sender"}}))
+    got = incoming_messages(
+        webhook(
+            {"from": "4915550001", "id": "m1", "type": "text", "text": {"body": "Do you accept PayPal?"}},
+            {
+                "from": "4915550001",
+                "id": "m2",
+                "type": "interactive",
+                "interactive": {
+                    "type": "button_reply",
+                    "button_reply": {"id": "/request_human", "title": "Talk to a person"},
+                },
+            },
+            {
+                "from": "4915550001",
+                "id": "m3",
+                "type": "interactive",
+                "interactive": {
+                    "type": "list_reply",
+                    "list_reply": {"id": "more like Trail Boot", "title": "Trail Boot"},
+                },
+            },
+            {"from": "4915550001", "id": "m4", "type": "sticker", "sticker": {}},
+            {"id": "m5", "type": "text", "text": {"body": "no sender"}},
+        )
+    )
     assert [(s, t) for s, t, _ in got] == [("4915550001", "Do you accept PayPal?"), ("4915550001", "/request_human"),
                                            ("4915550001", "more like Trail Boot")]
     assert got[0][2] == {"whatsapp_message_id": "m1", "whatsapp_type": "text"}
@@ -62,10 +79,14 @@ def test_quick_replies_as_buttons_lists_or_numbered_text():
     assert buttons["interactive"]["type"] == "button"
     assert [b["reply"]["id"] for b in buttons["interactive"]["action"]["buttons"]] == ["/opt0", "/opt1", "/opt2"]
     [as_list] = outgoing("49", {"text": "Pick", "buttons": three * 2})
-    assert as_list["interactive"]["type"] == "list" and len(as_list["interactive"]["action"]["sections"][0]["rows"]) == 6
+    assert (
+        as_list["interactive"]["type"] == "list" and len(as_list["interactive"]["action"]["sections"][0]["rows"]) == 6
+    )
     [numbered] = outgoing("49", {"text": "Pick", "buttons": three * 4})
     assert numbered["type"] == "text" and "12. Option 2" in numbered["text"]["body"]
-    long_title = outgoing("49", {"text": "x", "buttons": [{"title": "A very long button title indeed", "payload": "/x"}]})
+    long_title = outgoing(
+        "49", {"text": "x", "buttons": [{"title": "A very long button title indeed", "payload": "/x"}]}
+    )
     assert len(long_title[0]["interactive"]["action"]["buttons"][0]["reply"]["title"]) <= 20
 
 
