@@ -31,7 +31,7 @@ STORE_DATA    := knowledge/catalog/products.json knowledge/store/customers.json 
 
 .PHONY: help setup run test lint validate test-rasa test-py train index store sentiment-model handoff-db agent freeze \
 	demo-data clean \
-	bench-kb bench-rec bench-sentiment bench-escalation bench-nlu bench-nlu-customers bench-first-reply bench-load bench-report bench-args bench llm-qwen
+	bench-kb bench-rec bench-sentiment bench-escalation bench-nlu bench-nlu-customers bench-first-reply bench-load bench-warm-up bench-report bench-args bench llm-qwen
 
 help:
 	@echo "make run    set up what is missing, then start Concierge (chat on http://localhost:8080, agent console on :8090)"
@@ -44,6 +44,7 @@ help:
 	@echo "make bench-nlu-customers       the served model's intents on bench/nlu_customers_test.csv -> reports/nlu_customers.*"
 	@echo "make bench-first-reply [PER_INTENT=12]  first replies to Bitext e-commerce messages -> reports/first_reply.*"
 	@echo "make bench-load [CUSTOMERS=20 DURATION=120 THINK=3-8]  the stack under load vs plain Rasa -> reports/load.*"
+	@echo "make bench-warm-up             the first answer after start, warmed up or not -> reports/warm_up.*"
 	@echo "make bench [BASELINES=train]   every benchmark, then reports/README.md with charts"
 	@echo "make agent AGENT=name [ROLE=admin]  add an agent account for the agent API (:8090)"
 	@echo "other:      setup train index store sentiment-model handoff-db lint validate test-rasa test-py demo-data freeze"\
@@ -192,6 +193,10 @@ THINK ?= 3-8
 bench-load: setup
 	$(PY) -m bot.bench.load --customers $(CUSTOMERS) --duration $(DURATION) --think $(THINK)
 
+# The first knowledge answer after the action server starts, with and without the warm-up (WARM_UP).
+bench-warm-up: setup
+	$(PY) -m bot.bench.warm_up
+
 # reports/README.md with charts from whatever reports exist (nothing is re-measured).
 bench-report: | $(VENV)/.installed
 	MPLBACKEND=Agg $(PY) -m bot.bench.summary
@@ -214,6 +219,7 @@ bench: bench-args setup
 	$(MAKE) --no-print-directory bench-sentiment
 	$(MAKE) --no-print-directory bench-escalation
 	$(MAKE) --no-print-directory bench-load
+	$(MAKE) --no-print-directory bench-warm-up
 	$(MAKE) --no-print-directory bench-report
 
 # --- maintenance ----------------------------------------------------------

@@ -7,6 +7,7 @@ is served as before (whatever it needs loads on first use).
 """
 from __future__ import annotations
 
+import logging
 import threading
 from typing import Callable
 
@@ -15,6 +16,7 @@ import pluggy
 from bot.services import Services, get_services
 
 hookimpl = pluggy.HookimplMarker("rasa_sdk")
+log = logging.getLogger("rasa_sdk.warm_up")  # under rasa-sdk's logger, so the action server's log shows it
 
 
 class WarmUp:
@@ -26,8 +28,11 @@ class WarmUp:
         services = self.services()
         if not services.settings.warm_up:
             return None
-        self.thread = threading.Thread(target=services.warm_up, args=(("knowledge", "catalog", "chat_model"),),
-                                       name="warm-up", daemon=True)
+        def warm() -> None:
+            took = services.warm_up(("knowledge", "catalog", "chat_model"))
+            log.info("warmed up: %s", ", ".join(f"{part} {ms:.0f} ms" for part, ms in took.items()))
+
+        self.thread = threading.Thread(target=warm, name="warm-up", daemon=True)
         self.thread.start()
         return self.thread
 

@@ -116,7 +116,8 @@ class Services:
         s = self.settings
         if model is None or s.llm_phrase_budget_s <= 0:
             return model
-        return BudgetedChatModel(model, slots=s.llm_phrase_slots, budget_s=s.llm_phrase_budget_s)
+        return BudgetedChatModel(model, slots=s.llm_phrase_slots, budget_s=s.llm_phrase_budget_s,
+                                 cooldown_s=s.llm_phrase_cooldown_s)
 
     def _chat_backend(self) -> ChatModel | None:
         s = self.settings

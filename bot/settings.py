@@ -71,6 +71,8 @@ class Settings:
     llm_nice: int  # llamacpp: CPU priority of generation, 0 (same as the turns) to 19 (yields the most)
     llm_phrase_slots: int  # generations at once; an answer arriving when all are taken is sent unphrased at once
     llm_phrase_min_chars: int  # extractive answers shorter than this are sent without phrasing
+    llm_phrase_cooldown_s: float  # after a phrasing ran past the budget, the model is not asked for this long
+    llm_draft_budget_s: float  # the phrasing budget of agent reply drafts (the agent console's answers)
     llm_phrase_budget_s: float  # a phrasing not finished within this is dropped for the checked evidence (0: off)
     # sentiment and escalation
     sentiment_model_dir: Path
@@ -175,7 +177,9 @@ class Settings:
             llm_threads=int(number("LLM_THREADS", "2", int)),
             llm_nice=between("LLM_NICE", "10", 0, 19),
             llm_phrase_slots=between("LLM_PHRASE_SLOTS", "1", 1, 64),
-            llm_phrase_budget_s=float(number("LLM_PHRASE_BUDGET_S", "2.5", float)),
+            llm_phrase_budget_s=float(number("LLM_PHRASE_BUDGET_S", "1.0", float)),
+            llm_phrase_cooldown_s=float(number("LLM_PHRASE_COOLDOWN_S", "30", float)),
+            llm_draft_budget_s=float(number("LLM_DRAFT_BUDGET_S", "2.5", float)),
             llm_phrase_min_chars=between("LLM_PHRASE_MIN_CHARS", "250", 0, 100_000),
             sentiment_model_dir=path("SENTIMENT_MODEL_DIR", str(data_dir / "models" / "sentiment-en")),
             escalation_config=path("ESCALATION_CONFIG", "escalation.yml"),

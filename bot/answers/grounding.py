@@ -204,10 +204,13 @@ QUESTION_FORM_TERMS = frozenset(terms(
     "somebody someone person thing things "
     # chat words and contractions
     "guys folks that's thats i'd there's theres here's y'all yall u ur pls plz lol hmm kinda sorta gonna gotta "
-    "back came new"))
+    "back came new "
+    # who it is for: "an account for my mother"
+    "mother mum mom father dad wife husband son daughter friend partner kid kids family"))
 PRICE_TERMS = frozenset(terms("cost costs price prices fee fees charge charges expensive cheap much"))
 # what every store question is about, never its topic by itself ("how do I complain about an order?")
-STORE_TERMS = frozenset(terms("order orders item items product products"))
+STORE_TERMS = frozenset(terms("order orders item items product products company business organization organisation "
+                               "corporate firm"))
 # any number answers "what number ...", "the phone number"
 NUMBER_TERMS = frozenset(terms("number numbers"))
 # words of a question's form that no evidence sentence is chosen for
@@ -373,6 +376,25 @@ CONDITION_RE = re.compile(r"\b(within|over|under|below|above|before|after|except
                           r"takes?|ships?|gets?|can|must|will|has|have|for|leave|arrives?|on|within|before|after|"
                           r"while|if|when|unless|except|over|under)\b)[^,;.])*)", re.I)
 MAX_CONDITION_TERMS = 5
+# words that say the opposite of each other: a claim with one where its evidence has the other contradicts it
+_OPPOSITES = [("same", "different"), ("before", "after"), ("smaller", "larger"), ("smaller", "bigger"),
+              ("small", "large"), ("more", "less"), ("more", "fewer"), ("minimum", "maximum"), ("first", "last"),
+              ("earliest", "latest"), ("open", "closed"), ("positive", "negative"), ("up", "down"), ("early", "late"),
+              ("higher", "lower"), ("longer", "shorter"), ("inside", "outside"), ("included", "excluded"),
+              ("accepted", "refused"), ("online", "offline"), ("new", "used"), ("full", "partial")]
+ANTONYMS: dict[str, set[str]] = {}
+for _a, _b in _OPPOSITES:
+    ANTONYMS.setdefault(_a, set()).add(_b)
+    ANTONYMS.setdefault(_b, set()).add(_a)
+# the places a statement is about: "prices for Canada, the United Kingdom and the European Union include ..."
+_PLACE = r"(?:the )?[A-Z][a-z]+(?: [A-Z][a-z]+)*"
+PLACE_CONDITION_RE = re.compile(rf"\b(?:for|in|to|from) ({_PLACE}(?:, {_PLACE})*(?:,? (?:and|or) {_PLACE})?)")
+# where an evidence sentence joins statements with their own facts: "..., and our jackets use ...", "... and charged
+# when the order ships" (a list, "tents, backpacks and sleeping bags", is one statement)
+EVIDENCE_CLAUSE_RE = re.compile(r";|,\s+(?:and|but|so|while|or)\s+|\s+and\s+(?=\w+ed\b)")
+# the subject of a clause ends at its first verb
+SUBJECT_END_RE = re.compile(r"\b(?:is|are|was|were|can|cannot|will|must|may|do|does|get|gets|carry|carries|go|goes|"
+                            r"take|takes|cost|costs|ship|ships|arrive|arrives|have|has)\b", re.I)
 CLAUSE_RE = re.compile(r";|,\s+(?:and|but|so|or|including)\s+|\.\s+|\s+and\s+(?=(?:is|are|can|ship|arrive)\w*)")
 
 
@@ -420,6 +442,7 @@ def conditions(sentence: str, about: set[str]) -> list[set[str]]:
         if n >= 2 and n == best:  # the clause it restates
             out.extend(t for t in (set(terms(m.group(2) if m.group(2).strip() else m.group(1))[:MAX_CONDITION_TERMS])
                                    for m in CONDITION_RE.finditer(clause)) if t)
+            out.extend(t for t in (set(terms(m.group(1))) for m in PLACE_CONDITION_RE.finditer(clause)) if t)
     return out
 
 
@@ -527,7 +550,40 @@ def _restates(sentence: str, s_terms: set[str], source: str, e_terms: set[str], 
     dropped = [c for c in conditions(whole, s_terms) if not any(_same(t, s_terms) for t in c)]
     if dropped:
         return f"a condition of the evidence is dropped {sorted(dropped[0])}"
+    source_words = set(WORD_RE.findall(source.lower()))
+    flipped = sorted(w for w in set(WORD_RE.findall(sentence.lower())) if w in ANTONYMS
+                     and w not in source_words and ANTONYMS[w] & source_words)
+    if flipped:
+        return f"says the opposite of the evidence {flipped}"
+    mixed = mixed_clauses(sentence, whole)
+    if mixed:
+        return f"words of two clauses of the evidence joined {mixed}"
     return None
+
+
+def _clauses(sentence: str) -> list[str]:
+    return [c.strip() for c in EVIDENCE_CLAUSE_RE.split(sentence) if c.strip()]
+
+
+def mixed_clauses(claim: str, evidence_sentence: str) -> list[str]:
+    """Words the claim (one clause of it at a time) takes from two different clauses of the evidence sentence,
+    beyond the sentence's subject, which every clause shares: "Your card is charged when you place the order"
+    from "Your card is authorised when you place the order and charged when the order ships"; "our waterproof
+    jackets are certified to the Responsible Down Standard" from "all our down is certified to the Responsible
+    Down Standard, and our waterproof jackets use PFC-free water repellent"."""
+    clauses = _clauses(evidence_sentence)
+    if len(clauses) < 2:
+        return []
+    subject = set(terms(SUBJECT_END_RE.split(clauses[0], 1)[0]))
+    own = [{t for t in terms(c) if not t.isdigit()} - subject for c in clauses]  # numbers are checked on their own
+    exclusive = [{t for t in o if not any(_same(t, x) for j, x in enumerate(own) if j != i)}
+                 for i, o in enumerate(own)]
+    for part in _clauses(claim):
+        words = _content(part)
+        used = [sorted(t for t in words if _same(t, ex)) for ex in exclusive]
+        if sum(bool(u) for u in used) >= 2:
+            return [w for u in used if u for w in u]
+    return []
 
 
 def is_responsive(answer: str, min_terms: int = 4) -> bool:

@@ -72,6 +72,7 @@ class Result:
     ms: float
     ok: bool  # HTTP 200 with at least one reply
     expected: bool
+    handed_over: bool = False  # no reply because the conversation was handed to a person (the agent's turn)
 
 
 @dataclass
@@ -83,6 +84,7 @@ class Run:
     seconds: float = 0.0
     conversations: int = 0
     drafts: list[tuple[float, bool]] = field(default_factory=list)  # (ms, found) per agent reply draft
+    failed: list[str] = field(default_factory=list)  # what failed (a turn with no reply, a draft), for the report
 
 
 def script(order: dict, question: str) -> list[Turn]:
@@ -178,6 +180,16 @@ def say(url: str, sender: str, text: str, timeout_s: float = 120.0) -> tuple[boo
     return True, "\n".join(str(m.get("text") or "") for m in messages if isinstance(m, dict))
 
 
+def paused(rest_url: str, sender: str) -> bool:
+    """Is the conversation handed over to a person (Rasa's tracker paused: the bot says nothing)?"""
+    base = rest_url.split("/webhooks/", 1)[0]
+    try:
+        with urllib.request.urlopen(f"{base}/conversations/{sender}/tracker?include_events=NONE", timeout=30) as resp:
+            return bool(json.loads(resp.read()).get("paused"))
+    except (urllib.error.URLError, OSError, ValueError):
+        return False
+
+
 def customer(number: int, url: str, deadline: float, seed: int, think: tuple[float, float], orders: list[dict],
              tag: str, run: Run, lock: threading.Lock, questions: tuple[str, ...] = QUESTIONS) -> None:
     rng = random.Random(seed * 1000 + number)  # the same turns and pauses for the project and for plain Rasa
@@ -191,8 +203,11 @@ def customer(number: int, url: str, deadline: float, seed: int, think: tuple[flo
             t0 = time.perf_counter()
             ok, reply = say(url, sender, turn.text)
             ms = (time.perf_counter() - t0) * 1000
+            handed = not ok and paused(url, sender)
             with lock:
-                run.results.append(Result(turn.kind, ms, ok, ok and turn.expect.lower() in reply.lower()))
+                run.results.append(Result(turn.kind, ms, ok, ok and turn.expect.lower() in reply.lower(), handed))
+                if not ok and not handed:
+                    run.failed.append(f"{turn.kind} turn with no reply after {ms:.0f} ms: {turn.text!r}")
             time.sleep(rng.uniform(*think))
         conversation += 1
         with lock:
@@ -213,8 +228,8 @@ def api(base: str, path: str, body: dict | None = None, token: str = "", timeout
 
 class AgentDrafts(threading.Thread):
     """An agent asking for reply drafts while the customers chat: every `every_s`, a new conversation is handed
-    over (the customer asks for a person, then asks a labelled question), and the agent asks the console for a
-    draft of the reply; the draft's time and whether it found an answer are kept."""
+    over (the customer asks for a person), the agent claims it, the customer asks a labelled question, and the
+    agent asks the console for a draft of the reply; the draft's time and whether it found an answer are kept."""
 
     def __init__(self, console: str, rest: str, env: dict[str, str], run: Run, lock: threading.Lock,
                  questions: list[str], seed: int, every_s: float = 8.0):
@@ -240,28 +255,43 @@ class AgentDrafts(threading.Thread):
             sender = f"load-agent-customer-{n}"
             n += 1
             say(self.rest, sender, "I want to talk to a person")
-            say(self.rest, sender, self.rng.choice(self.questions))
-            waiting = api(self.console, "/api/handoffs/?view=all", token=self.token) or []
+            waiting = api(self.console, "/api/handoffs?view=all", token=self.token) or []
             ids = [h["id"] for h in waiting if isinstance(h, dict) and h.get("conversation_id") == sender]
             if not ids:
+                with self.lock:
+                    self.run_.failed.append(f"draft: no handoff for {sender}")
+                continue
+            api(self.console, f"/api/handoffs/{ids[0]}/claim", {}, token=self.token)
+            question = self.rng.choice(self.questions)
+            say(self.rest, sender, question)  # to the agent now: the draft answers it
+            for _ in range(50):  # the agent asks for a draft once the question is in their conversation view
+                got = api(self.console, f"/api/handoffs/{ids[0]}", token=self.token) or {}
+                if any(m.get("text") == question for m in got.get("messages", []) if isinstance(m, dict)):
+                    break
+                time.sleep(0.2)
+            else:
+                with self.lock:
+                    self.run_.failed.append(f"draft: the customer's question never reached handoff {ids[0]}")
                 continue
             t0 = time.perf_counter()
             draft = api(self.console, f"/api/handoffs/{ids[0]}/draft", {}, token=self.token)
             ms = (time.perf_counter() - t0) * 1000
-            if draft is not None:
-                with self.lock:
+            with self.lock:
+                if draft is None:
+                    self.run_.failed.append(f"draft: the console failed for handoff {ids[0]}")
+                else:
                     self.run_.drafts.append((ms, bool(draft.get("found"))))
 
 
 def drive(url: str, customers: int, duration_s: float, seed: int, think: tuple[float, float], tag: str,
-          pids: dict[str, int], agent: tuple[str, dict[str, str]] | None = None) -> Run:
+          pids: dict[str, int], agent: tuple[str, dict[str, str]] | None = None, drafts_every_s: float = 8.0) -> Run:
     orders, run, lock = load_orders(), Run(), threading.Lock()
     questions = load_questions()
     for turn in script(orders[0], QUESTIONS[0]):  # warm-up, not measured: models load on first use
         say(url, f"load-{tag}-warmup", turn.text)
     drafts = None
     if agent is not None:
-        drafts = AgentDrafts(agent[0], url, agent[1], run, lock, questions, seed)
+        drafts = AgentDrafts(agent[0], url, agent[1], run, lock, questions, seed, every_s=drafts_every_s)
         if drafts.login():
             drafts.start()
         else:
@@ -292,7 +322,8 @@ def drive(url: str, customers: int, duration_s: float, seed: int, think: tuple[f
 def summarise(run: Run) -> dict:
     out: dict = {"turns": len(run.results), "conversations": run.conversations,
                  "turns_per_s": round(len(run.results) / run.seconds, 2) if run.seconds else 0.0,
-                 "errors": sum(not r.ok for r in run.results),
+                 "errors": sum(not r.ok and not r.handed_over for r in run.results),
+                 "handed_over_turns": sum(r.handed_over for r in run.results),
                  "unexpected_replies": sum(r.ok and not r.expected for r in run.results)}
     for kind in TURN_TYPES:
         ms = [r.ms for r in run.results if r.kind == kind and r.ok]
@@ -309,6 +340,8 @@ def summarise(run: Run) -> dict:
         out["drafts_found"] = round(sum(found for _, found in run.drafts) / len(run.drafts), 3)
         for q in (50, 95):
             out[f"p{q}_ms_draft"] = round(percentile([ms for ms, _ in run.drafts], q), 1)
+    if run.failed:
+        out["failures"] = run.failed[:20]  # the first few, to read in the report
     out.update({f"rss_mb_{name}": round(mb) for name, mb in sorted(run.rss_peak_mb.items())})
     out["rss_total_mb"] = round(run.rss_total_peak_mb)
     return out
@@ -368,9 +401,9 @@ def measure(args, work: Path, label: str, specs_for) -> dict:
             group.start(spec)
         group.wait_ready(specs, timeout=300)
         pids = {name: p.pid for name, p in group.procs.items()}
-        agent = (f"http://127.0.0.1:{settings.console_port}", env) if label == "project" else None
+        agent = (f"http://127.0.0.1:{settings.console_port}", env) if label == "project" and args.drafts_every else None
         run = drive(f"http://127.0.0.1:{settings.rasa_port}/webhooks/rest/webhook", args.customers,
-                    args.duration, args.seed, args.think, label, pids, agent)
+                    args.duration, args.seed, args.think, label, pids, agent, args.drafts_every)
     finally:
         group.stop()
     return summarise(run)
@@ -405,7 +438,7 @@ def plain_rasa_specs(model: Path, folder: Path):
 
 
 def markdown(flat: dict) -> str:
-    rows = ["turns", "conversations", "turns_per_s", "errors", "unexpected_replies",
+    rows = ["turns", "conversations", "turns_per_s", "errors", "handed_over_turns", "unexpected_replies",
             *[f"p{q}_ms_{k}" for k in (*TURN_TYPES, "non_llm", "first_reply") for q in (50, 95, 99)],
             "drafts", "drafts_found", "p50_ms_draft", "p95_ms_draft", "rss_total_mb",
             *sorted(k for k in flat if k.startswith("rss_mb_"))]
@@ -432,6 +465,13 @@ def markdown(flat: dict) -> str:
         "",
         f"Memory of the whole project stack under this load: {flat['rss_total_mb']} MB (target: under 3,500 MB).",
     ]
+    if "p95_ms_draft" in flat:
+        lines += ["", f"Agent reply drafts during the load: {flat['drafts']}, p50 {flat['p50_ms_draft']} ms, p95 "
+                      f"{flat['p95_ms_draft']} ms (target: ready within 3,000 ms); {flat['drafts_found']:.0%} "
+                      "found an answer."]
+    for key, title in (("failures", "project"), ("baseline_failures", "plain Rasa")):
+        if flat.get(key):
+            lines += ["", f"First failures ({title}):", *[f"- {f}" for f in flat[key]]]
     return "\n".join(lines)
 
 
@@ -451,6 +491,8 @@ def main(argv: list[str] | None = None) -> int:
                         help="seconds a customer takes to read and type, MIN-MAX")
     parser.add_argument("--seed", type=int, default=42)
     parser.add_argument("--no-baseline", action="store_true", help="skip plain Rasa")
+    parser.add_argument("--drafts-every", type=float, default=8.0,
+                        help="seconds between the agent's reply drafts on the project's stack (0: no agent)")
     parser.add_argument("--name", default="load")
     args = parser.parse_args(argv)
     if args.customers < 1 or args.duration <= 0:
@@ -471,7 +513,7 @@ def main(argv: list[str] | None = None) -> int:
                   "llm_backend": settings.llm_backend, "llm_phrase_slots": settings.llm_phrase_slots,
                   "llm_phrase_budget_s": settings.llm_phrase_budget_s,
                   "llm_phrase_min_chars": settings.llm_phrase_min_chars, "kb_answer_cache": settings.kb_answer_cache,
-                  "warm_up": settings.warm_up}
+                  "warm_up": settings.warm_up, "drafts_every_s": args.drafts_every}
     with tempfile.TemporaryDirectory(prefix="bench-load-") as tmp:
         work = Path(tmp)
         plain = None if args.no_baseline else plain_rasa_model(settings, args.seed, settings.data_dir / "bench")

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+from dataclasses import replace
 from pathlib import Path
 
 import yaml
@@ -74,7 +75,8 @@ def create_app(settings: Settings | None = None, name: str = "concierge_console"
         app.ctx.openapi = yaml.safe_load(OPENAPI.read_text(encoding="utf-8"))
         app.ctx.stopping = asyncio.Event()
         app.ctx.run = lambda fn, *args: asyncio.to_thread(fn, *args)  # bcrypt is slow: off the event loop
-        app.ctx.services = Services(s)  # reply drafts use the knowledge base; nothing loads until asked
+        # reply drafts use the knowledge base, and an agent can wait a little longer for the phrasing than a shopper
+        app.ctx.services = Services(replace(s, llm_phrase_budget_s=s.llm_draft_budget_s))
 
     @app.after_server_start
     async def start_sync(app: Sanic, _loop=None):

@@ -52,7 +52,9 @@ def test_refinements_cheaper_and_colour(shop):
 def test_nothing_fits_says_so_and_offers_the_nearest(shop):
     dispatcher, _ = run(ActionRecommendProducts(shop), make_tracker("tents under $3", intent="recommend_products"))
     assert dispatcher.messages[0]["response"] == "utter_recommendation_alternatives"
-    assert "(not: over budget" in dispatcher.messages[1]["text"]
+    assert "(over your budget" in dispatcher.messages[1]["text"] and "not:" not in dispatcher.messages[1]["text"]
+    items = dispatcher.messages[1]["custom"]["items"]
+    assert all(i["unmet"] == ["over your budget"] for i in items)
 
 
 def test_a_refinement_classified_as_a_new_request_still_refines(shop):

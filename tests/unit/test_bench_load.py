@@ -114,6 +114,12 @@ def test_customers_hold_conversations_until_the_time_is_up():
     assert s["unexpected_replies"] > 0  # the fake's e-mail answer names the e-mail, not the order number
 
 
+def test_no_reply_in_a_handed_over_conversation_is_the_agents_turn_not_an_error():
+    run = Run(results=[Result("rule", 40.0, False, False, handed_over=True), Result("rule", 50.0, True, True)])
+    s = summarise(run)
+    assert s["errors"] == 0 and s["handed_over_turns"] == 1 and s["p95_ms_rule"] == 50.0
+
+
 def test_a_failing_server_is_counted_as_errors_not_a_crash():
     fake = FakeRest(fail=True)
     try:
@@ -155,7 +161,10 @@ def test_an_agent_asks_for_drafts_of_handed_over_conversations_and_they_are_time
     class Console(BaseHTTPRequestHandler):
         def do_GET(self):  # noqa: N802
             assert self.headers["Authorization"] == "Bearer tok"
-            send_json(self, [{"id": 7, "conversation_id": rest.messages[-1]["sender"]}])
+            if self.path.startswith("/api/handoffs/7"):  # the conversation view: the question has arrived
+                send_json(self, {"messages": [{"sender": "customer", "text": rest.messages[-1]["message"]}]})
+            else:
+                send_json(self, [{"id": 7, "conversation_id": rest.messages[-1]["sender"]}])
 
         def do_POST(self):  # noqa: N802
             seen.append(self.path)
@@ -177,7 +186,7 @@ def test_an_agent_asks_for_drafts_of_handed_over_conversations_and_they_are_time
     finally:
         rest.server.shutdown()
         console.shutdown()
-    assert seen and all(p == "/api/handoffs/7/draft" for p in seen)
+    assert seen and set(seen) == {"/api/handoffs/7/claim", "/api/handoffs/7/draft"}
     texts = [m["message"] for m in rest.messages]
     assert texts[:2] == ["I want to talk to a person", "how long do refunds take?"]
     s = summarise(Run(results=[Result("rule", 10.0, True, True)], drafts=run.drafts, seconds=1.0))

@@ -200,3 +200,31 @@ def test_one_missing_word_is_tolerated_unless_another_retrieved_section_is_about
     assert not CFG.on_topic(["return"], 0.6, topics=frozenset({"return", "window"}))
     assert not CFG.on_topic(["cancel"], 0.6, topics=frozenset({"cancelling"}))  # the same word, another form
     assert not CFG.on_topic(["chicago"], 0.6, names=["chicago"]) and not CFG.on_topic(["period"], 0.3)
+
+
+def test_words_of_two_clauses_of_one_evidence_sentence_are_not_joined():
+    charged = ["Your card is authorised when you place the order and charged when the order ships."]
+    assert check_faithfulness("Your card is charged when the order ships.", charged, CFG).supported
+    wrong = check_faithfulness("Your card is charged when you place the order.", charged, CFG)
+    assert not wrong.supported and "two clauses" in wrong.problems[0]
+    down = ["All our down is certified to the Responsible Down Standard, and our waterproof jackets use PFC-free "
+            "water repellent."]
+    assert not check_faithfulness("Our waterproof jackets are certified to the Responsible Down Standard.", down,
+                                  CFG).supported
+    assert check_faithfulness("Our waterproof jackets use PFC-free water repellent.", down, CFG).supported
+    # a list is one statement, and "below that" may restate its number
+    assert check_faithfulness("Tents carry a lifetime warranty on seams and zips.",
+                              ["Tents, backpacks and sleeping bags carry a lifetime warranty on seams and zips."],
+                              CFG).supported
+
+
+def test_the_places_a_statement_is_about_are_a_condition():
+    duties = ["Prices for Canada, the United Kingdom and the European Union include import duties and taxes."]
+    assert check_faithfulness("Prices for Canada include import duties and taxes.", duties, CFG).supported
+    assert not check_faithfulness("Prices include import duties and taxes.", duties, CFG).supported
+
+
+def test_a_word_that_says_the_opposite_is_a_contradiction():
+    window = ["Standard orders placed before 2 pm leave our warehouse the same day."]
+    wrong = check_faithfulness("Standard orders placed after 2 pm leave our warehouse the same day.", window, CFG)
+    assert not wrong.supported and "opposite" in wrong.problems[0]

@@ -68,3 +68,17 @@ def test_a_generation_over_the_budget_is_dropped_and_its_slot_freed_when_it_ends
 def test_settings_are_checked():
     with pytest.raises(ValueError):
         BudgetedChatModel(SlowModel([]), slots=0)
+
+
+def test_a_model_that_ran_past_its_budget_rests_then_is_asked_again():
+    clock = Clock()
+    inner = SlowModel(["one ", "two ", "three ", "four"])
+    model = BudgetedChatModel(inner, budget_s=1.5, cooldown_s=30, clock=clock)
+    with pytest.raises(ChatModelBusy, match="within 1.5 s"):
+        model.complete([], 10)
+    assert inner.finished.wait(5)
+    with pytest.raises(ChatModelBusy, match="lately"):  # not asked: it would only take the cores again
+        model.complete([], 10)
+    clock.now += 60
+    model.budget_s = 100
+    assert model.complete([], 10) == "one two three four"

@@ -18,3 +18,14 @@ def test_a_part_that_cannot_load_is_reported_not_raised(tmp_path, caplog):
                                       "CHROMA_PORT": "9", "LLM_BACKEND": "none"}, env_file=Path("/nonexistent"))
     took = Services(settings).warm_up(("catalog",))
     assert "catalog" in took and "warm-up of catalog failed" in caplog.text
+
+
+def test_the_store_vocabulary_comes_from_the_knowledge_folder(tmp_path):
+    (tmp_path / "catalog").mkdir()
+    (tmp_path / "catalog" / "products.json").write_text("[]")
+    settings = Settings.from_env(env={"KNOWLEDGE_DIR": str(tmp_path)}, env_file=Path("/nonexistent"))
+    assert Services(settings).grounding.synonyms == {}  # no file: no vocabulary, nothing breaks
+    (tmp_path / "synonyms.yml").write_text("amex: [American Express]\nswap: [exchange]\n")
+    vocabulary = Services(settings).grounding.synonyms
+    assert set(vocabulary) == {"amex", "swap"} and vocabulary["amex"][0].text == "American Express"
+    assert "package" in Services().grounding.synonyms  # the demo store's own (knowledge/synonyms.yml)
