@@ -200,7 +200,10 @@ def concierge(tmp_path_factory):
            "CHROMA_PATH": str(ROOT / "var" / "chroma"),
            "SENTIMENT_MODEL_DIR": str(sentiment),
            "PYTHONUNBUFFERED": "1", **WHATSAPP, **CHANNELS, **upstream_urls(upstream.url),
-           "TWILIO_WEBHOOK_URL": f"http://127.0.0.1:{ports['RASA_PORT']}/webhooks/twilio/webhook"}
+           "TWILIO_WEBHOOK_URL": f"http://127.0.0.1:{ports['RASA_PORT']}/webhooks/twilio/webhook",
+           # the phrasing path is exercised here: every extract may be phrased, within 2.5 s, and a slow phrasing
+           # does not rest the model (by default, on 2 cores, SmolLM2 phrases nothing within the 1 s budget)
+           "LLM_PHRASE_MIN_CHARS": "0", "LLM_PHRASE_BUDGET_S": "2.5", "LLM_PHRASE_COOLDOWN_S": "0"}
     proc = subprocess.Popen([sys.executable, "-m", "bot.cli.run"], cwd=ROOT, env=env, stdout=subprocess.PIPE,
                             stderr=subprocess.STDOUT, text=True, start_new_session=True)
     lines: queue.Queue[str] = queue.Queue()

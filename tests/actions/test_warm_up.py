@@ -14,6 +14,7 @@ class FakeServices:
 
     def warm_up(self, parts):
         self.calls.append(parts)
+        return {part: 1.0 for part in parts}
 
 
 class FakeApp:
