@@ -275,7 +275,6 @@ def uncovered_words(question: str, evidence: list[str], generic: frozenset = fro
     Chicago?" when the evidence is about the Portland store. Question-form words, `generic` words (the store's
     product types), numbers, words the evidence has in another form ("complain" / "complaints") and words the
     store's vocabulary maps to words the evidence has (`synonyms`: "swap" -> "exchange") are covered."""
-    synonyms = synonyms or {}
     cover: set[str] = set()
     for text in evidence:
         cover.update(terms(text))
@@ -287,13 +286,9 @@ def uncovered_words(question: str, evidence: list[str], generic: frozenset = fro
     for word in dict.fromkeys(WORD_RE.findall(question.lower().replace("’", "'"))):
         t = stem(word)
         if word in STOPWORDS or t in QUESTION_FORM_TERMS or word in QUESTION_FORM_TERMS or t in generic or \
-                t.isdigit() or t in cover or NEGATION_RE.fullmatch(word):
+                t.isdigit() or NEGATION_RE.fullmatch(word) or covers(t, cover, synonyms):
             continue
         if word in REGION_ALIASES and all(w in cover for w in terms(" ".join(REGION_ALIASES[word]))):
-            continue
-        if len(t) >= 5 and any(len(c) >= 5 and (c.startswith(t[:5]) or t.startswith(c[:5])) for c in cover):
-            continue
-        if any(all(x in cover for x in option) for option in synonyms.get(t, ())):
             continue
         out.append(word)
     return out
